@@ -1,0 +1,56 @@
+// Content keys for cached visualisation results. Pure code (no node:crypto) so the
+// browser computes the same key as the server.
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** JSON with object keys sorted at every depth, so equal content gives equal text. */
+export function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new Error(`not a finite number: ${value}`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+}
+
+const FNV64_OFFSET = 0xcbf29ce484222325n;
+const FNV64_PRIME = 0x100000001b3n;
+const MASK64 = 0xffffffffffffffffn;
+
+/** FNV-1a, 64-bit, over the UTF-8 bytes of `text`; 16 lowercase hex digits. */
+export function fnv1a64(text: string): string {
+  let hash = FNV64_OFFSET;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * FNV64_PRIME) & MASK64;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+export interface TopActivatingKeyParams {
+  model: { id: string; version: string };
+  imageSetId: string;
+  layer: string;
+  /** Channel indices, or 'all'. Order and repeats do not matter. */
+  channels: readonly number[] | 'all';
+  k: number;
+}
+
+/** Bump when the meaning of a stored top-activating result changes. */
+const TOP_ACTIVATING_FORMAT = 1;
+
+export function topActivatingKey(params: TopActivatingKeyParams): string {
+  const channels = params.channels === 'all' ? 'all' : [...new Set(params.channels)].sort((a, b) => a - b);
+  const content = canonicalJson({
+    kind: 'top-activating',
+    format: TOP_ACTIVATING_FORMAT,
+    model: `${params.model.id}@${params.model.version}`,
+    imageSet: params.imageSetId,
+    layer: params.layer,
+    channels,
+    k: params.k,
+  });
+  return `top-${fnv1a64(content)}`;
+}

@@ -1,0 +1,97 @@
+// What an occluding patch is painted with, in 0..255 pixel space.
+import type { PixelImage } from './image';
+
+export type OcclusionFill = 'grey' | 'zero' | 'mean' | 'blur';
+
+export const OCCLUSION_FILLS: readonly OcclusionFill[] = ['grey', 'zero', 'mean', 'blur'];
+
+/** The value every pixel would take under a patch, as a full-size HWC float image. */
+export type FillSource = Float32Array;
+
+export function fillSource(image: PixelImage, fill: OcclusionFill, patch: number): FillSource {
+  const { height, width, channels, data } = image;
+  const out = new Float32Array(height * width * channels);
+  switch (fill) {
+    case 'grey':
+      return out.fill(128);
+    case 'zero':
+      return out;
+    case 'mean': {
+      const mean = channelMeans(image);
+      for (let i = 0; i < out.length; i++) out[i] = mean[i % channels];
+      return out;
+    }
+    case 'blur':
+      return gaussianBlur(Float32Array.from(data), height, width, channels, blurSigma(patch));
+  }
+}
+
+/** The blur removes detail at the patch's scale: sigma = patch/4, so ±2σ spans the patch. */
+export function blurSigma(patch: number): number {
+  return Math.max(1, patch / 4);
+}
+
+export function channelMeans(image: PixelImage): Float64Array {
+  const sums = new Float64Array(image.channels);
+  for (let i = 0; i < image.data.length; i++) sums[i % image.channels] += image.data[i];
+  return sums.map((s) => s / (image.height * image.width));
+}
+
+/** Separable Gaussian blur with edge clamping, radius ⌈3σ⌉. */
+export function gaussianBlur(
+  pixels: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  sigma: number,
+): Float32Array {
+  const radius = Math.ceil(3 * sigma);
+  const kernel = new Float64Array(2 * radius + 1);
+  let total = 0;
+  for (let i = -radius; i <= radius; i++) {
+    kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+    total += kernel[i + radius];
+  }
+  for (let i = 0; i < kernel.length; i++) kernel[i] /= total;
+
+  const pass = (src: Float32Array, horizontal: boolean): Float32Array => {
+    const dst = new Float32Array(src.length);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        for (let c = 0; c < channels; c++) {
+          let acc = 0;
+          for (let k = -radius; k <= radius; k++) {
+            const yy = horizontal ? y : Math.min(height - 1, Math.max(0, y + k));
+            const xx = horizontal ? Math.min(width - 1, Math.max(0, x + k)) : x;
+            acc += kernel[k + radius] * src[(yy * width + xx) * channels + c];
+          }
+          dst[(y * width + x) * channels + c] = acc;
+        }
+      }
+    }
+    return dst;
+  };
+  return pass(pass(pixels, true), false);
+}
+
+/** Writes `image` into `target` at `offset` with the patch at (y, x) taken from `source`. */
+export function writeOccluded(
+  target: Float32Array,
+  offset: number,
+  image: PixelImage,
+  source: FillSource,
+  y: number,
+  x: number,
+  patch: number,
+): void {
+  const { width, channels, data } = image;
+  for (let i = 0; i < data.length; i++) target[offset + i] = data[i];
+  const y1 = Math.min(image.height, y + patch);
+  const x1 = Math.min(width, x + patch);
+  const rowStart = Math.max(0, x) * channels;
+  const rowEnd = x1 * channels;
+  for (let yy = Math.max(0, y); yy < y1; yy++) {
+    const row = yy * width * channels;
+    target.set(source.subarray(row + rowStart, row + rowEnd), offset + row + rowStart);
+  }
+}
