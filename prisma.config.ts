@@ -27,7 +27,7 @@ export default {
 
 // prisma/orm#27403: the schema engine cannot deserialize PostgreSQL's `name`
 // (19) and `char` (18) columns that catalog queries return; read them as text.
-function reportNameColumnsAsText(pg: typeof import('pg')): void {
+function reportNameColumnsAsText(pg: { Result: { prototype: unknown } }): void {
   const proto = pg.Result.prototype as unknown as {
     addFields(fields: { dataTypeID: number }[]): void;
     __convlensPatched?: boolean;

@@ -1,0 +1,41 @@
+'use client';
+
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { type ConnectionSnapshot, SessionConnection } from './connection';
+import { loadCredentials, saveCredentials } from './credentials';
+
+const idle: ConnectionSnapshot = {
+  status: 'connecting',
+  state: null,
+  role: null,
+  participantId: null,
+  error: null,
+};
+
+/** Connects this page to a session for as long as it is mounted. */
+export function useSession(joinCode: string): {
+  snapshot: ConnectionSnapshot;
+  connection: SessionConnection | null;
+} {
+  const [connection, setConnection] = useState<SessionConnection | null>(null);
+
+  useEffect(() => {
+    const credentials = loadCredentials(joinCode);
+    const conn = new SessionConnection(joinCode, credentials, (result) =>
+      saveCredentials(joinCode, { participantId: result.participantId }),
+    );
+    setConnection(conn);
+    return () => conn.close();
+  }, [joinCode]);
+
+  const snapshot = useSyncExternalStore(
+    connection?.subscribe ?? noopSubscribe,
+    connection?.getSnapshot ?? (() => idle),
+    () => idle,
+  );
+  return { snapshot, connection };
+}
+
+function noopSubscribe(): () => void {
+  return () => {};
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import {
+  computeBackendSchema,
+  imageIdSchema,
+  layerNameSchema,
+  modelIdSchema,
+  neuronSchema,
+  type Role,
+} from './primitives';
+
+export const VIEWS = ['receptive-field', 'top-activating', 'filters', 'occlusion'] as const;
+export const viewSchema = z.enum(VIEWS);
+export type View = z.infer<typeof viewSchema>;
+
+export const OCCLUSION_FILLS = ['grey', 'zero', 'mean', 'blur'] as const;
+export const occlusionParamsSchema = z.object({
+  patch: z.number().int().min(1).max(512),
+  stride: z.number().int().min(1).max(512),
+  fill: z.enum(OCCLUSION_FILLS),
+  /** null: the model's top prediction. */
+  classIndex: z.number().int().min(0).max(100_000).nullable(),
+});
+export type OcclusionParams = z.infer<typeof occlusionParamsSchema>;
+
+const probeSchema = z.object({ y: z.number().int().min(0).max(4096), x: z.number().int().min(0).max(4096) });
+
+/** What a client asks the session to do. The server adds seq, time and actor. */
+export const actionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('view.set'), view: viewSchema }),
+  z.object({ type: z.literal('model.set'), modelId: modelIdSchema }),
+  z.object({ type: z.literal('image.set'), imageId: imageIdSchema }),
+  z.object({ type: z.literal('layer.set'), layer: layerNameSchema }),
+  z.object({ type: z.literal('neuron.set'), neuron: neuronSchema.nullable() }),
+  z.object({ type: z.literal('neuron.pin'), neuron: neuronSchema }),
+  z.object({ type: z.literal('neuron.unpin'), neuron: neuronSchema }),
+  z.object({
+    type: z.literal('channels.set'),
+    channels: z.array(z.number().int().min(0).max(100_000)).max(64),
+  }),
+  z.object({ type: z.literal('occlusion.set'), params: occlusionParamsSchema }),
+  z.object({ type: z.literal('probe.set'), probe: probeSchema.nullable() }),
+  z.object({ type: z.literal('mode.set'), mode: z.enum(['follow', 'free']) }),
+  z.object({ type: z.literal('presence.set'), backend: computeBackendSchema }),
+]);
+export type Action = z.infer<typeof actionSchema>;
+export type ActionType = Action['type'];
+
+/** Actions a student may send; everything else changes the shared view and needs the instructor key. */
+const STUDENT_ACTIONS: ReadonlySet<ActionType> = new Set(['presence.set']);
+
+export function mayPerform(role: Role, type: ActionType): boolean {
+  return role === 'instructor' || STUDENT_ACTIONS.has(type);
+}

@@ -1,0 +1,6 @@
+export * from './actions';
+export * from './events';
+export * from './http';
+export * from './primitives';
+export * from './socket';
+export * from './version';

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Join codes avoid look-alikes (0/O, 1/I/L) so they can be read off a projector. */
+export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const JOIN_CODE_LENGTH = 6;
+
+export const joinCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), 'a join code is 6 letters or digits');
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a name is required')
+  .max(40, 'at most 40 characters');
+export const titleSchema = z.string().trim().min(1, 'a title is required').max(120, 'at most 120 characters');
+export const idSchema = z.string().min(1).max(64);
+export const modelIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.@:/-]+$/, 'a model id has letters, digits and . _ - @ : /');
+export const layerNameSchema = z.string().min(1).max(128);
+export const imageIdSchema = z.string().min(1).max(256);
+
+export const roleSchema = z.enum(['instructor', 'student']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const computeBackendSchema = z.enum([
+  'server',
+  'tensorflow-gpu',
+  'tensorflow',
+  'webgpu',
+  'webgl',
+  'wasm',
+  'cpu',
+  'unknown',
+]);
+export type ComputeBackendName = z.infer<typeof computeBackendSchema>;
+
+const index = z.number().int().min(0).max(100_000);
+export const neuronSchema = z.object({ layer: layerNameSchema, channel: index, y: index, x: index });
+export type Neuron = z.infer<typeof neuronSchema>;

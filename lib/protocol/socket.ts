@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { SessionState } from '../session/state';
+import type { Action } from './actions';
+import type { LoggedEvent } from './events';
+import { displayNameSchema, idSchema, joinCodeSchema, type Role } from './primitives';
+
+export const ERROR_CODES = [
+  'bad-request',
+  'not-found',
+  'forbidden',
+  'client-too-old',
+  'client-too-new',
+  'rate-limited',
+  'not-joined',
+  'unknown-event',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every acknowledgement: a value or a named error, never a thrown exception. */
+export type Response<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+
+export const joinRequestSchema = z
+  .object({
+    protocolVersion: z.number().int(),
+    joinCode: joinCodeSchema,
+    name: displayNameSchema.optional(),
+    instructorKey: z.string().min(16).max(128).optional(),
+    /** Resume as this participant (reconnect, reload). */
+    participantId: idSchema.optional(),
+    /** The last seq this client folded; the server sends only what follows. */
+    lastSeq: z.number().int().min(0).optional(),
+  })
+  .refine((r) => r.name || r.instructorKey || r.participantId, {
+    message: 'a name (students) or the instructor key is required',
+  });
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export type JoinResult = {
+  participantId: string;
+  role: Role;
+  sessionId: string;
+} & ({ kind: 'snapshot'; state: SessionState } | { kind: 'events'; events: LoggedEvent[] });
+
+export const SOCKET_EVENTS = {
+  join: 'session:join',
+  act: 'session:act',
+  event: 'session:event',
+  error: 'session:error',
+} as const;
+
+export interface ClientToServerEvents {
+  'session:join': (request: unknown, ack: (response: Response<JoinResult>) => void) => void;
+  'session:act': (action: unknown, ack: (response: Response<{ seq: number }>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'session:event': (event: LoggedEvent) => void;
+  'session:error': (error: ProtocolError) => void;
+}
+
+export type { Action };

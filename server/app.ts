@@ -1,0 +1,78 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { initComputeBackend } from './compute/backend';
+import { type Db, migrateDatabase, openDatabase, removeSqliteFile } from './db/client';
+import { type DatabaseConfig, databaseConfig } from './db/config';
+import { createHealthCheck } from './health';
+import { createApiHandler } from './http/routes';
+import { log as defaultLog, type Logger } from './log';
+import { SessionService } from './session/service';
+import { SessionStore } from './session/store';
+import { attachSockets, type IoServer } from './socket';
+
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface AppOptions {
+  database?: DatabaseConfig;
+  /** Delete an SQLite database before migrating (tests, CONVLENS_RESET_DB=1). */
+  resetDatabase?: boolean;
+  /** Serves everything outside /api (Next.js); omitted in API-only tests. */
+  pages?: PageHandler;
+  log?: Logger;
+}
+
+export interface Application {
+  httpServer: Server;
+  io: IoServer;
+  db: Db;
+  sessions: SessionService;
+  close(): Promise<void>;
+}
+
+/** Builds the whole server without listening: index.ts wires it to a port, tests to a random one. */
+export async function createApplication(options: AppOptions = {}): Promise<Application> {
+  const log = options.log ?? defaultLog;
+  const database = options.database ?? databaseConfig();
+  if (options.resetDatabase) removeSqliteFile(database);
+  await migrateDatabase(database);
+  const db = await openDatabase(database);
+
+  let backend: string | null = null;
+  initComputeBackend().then(
+    (name) => {
+      backend = name;
+      log.info({ backend: name }, 'compute backend ready');
+    },
+    (error) => log.error({ err: error }, 'no compute backend'),
+  );
+
+  const sessions = new SessionService(new SessionStore(db));
+  const handleApi = createApiHandler({
+    sessions,
+    log,
+    health: createHealthCheck({
+      db,
+      dbKind: database.kind,
+      computeBackend: () => backend,
+      startedAt: Date.now(),
+    }),
+  });
+
+  const httpServer = createServer(async (req, res) => {
+    if (await handleApi(req, res)) return;
+    if (options.pages) return options.pages(req, res);
+    res.writeHead(404).end();
+  });
+  const io = attachSockets(httpServer, sessions, log);
+
+  return {
+    httpServer,
+    io,
+    db,
+    sessions,
+    async close() {
+      await io.close();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { ErrorCode, ProtocolError } from '../../lib/protocol/socket';
+
+/** An error the client is meant to see: a code from the protocol's list and a sentence. */
+export class SessionError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toProtocol(): ProtocolError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function toProtocolError(error: unknown): ProtocolError {
+  if (error instanceof SessionError) return error.toProtocol();
+  return { code: 'internal', message: 'the server could not do that; nothing was changed' };
+}

@@ -1,0 +1,127 @@
+import type { Action } from '../../lib/protocol/actions';
+import { mayPerform } from '../../lib/protocol/actions';
+import type { LoggedEvent } from '../../lib/protocol/events';
+import type { CreateSessionBody, CreateSessionResult } from '../../lib/protocol/http';
+import type { Role } from '../../lib/protocol/primitives';
+import type { JoinRequest, JoinResult } from '../../lib/protocol/socket';
+import { PROTOCOL_VERSION } from '../../lib/protocol/version';
+import { SessionError } from './errors';
+import { hashKey, keyMatches, newId, newInstructorKey, newJoinCode } from './keys';
+import { SessionRoom } from './room';
+import type { SessionStore, StoredSession } from './store';
+
+/** Who is on the other end of a connection, as decided by the server. */
+export interface Member {
+  room: SessionRoom;
+  participantId: string;
+  role: Role;
+}
+
+/** Resumes with more missing events than this get a snapshot instead. */
+const MAX_RESUME_EVENTS = 1000;
+
+export class SessionService {
+  private readonly rooms = new Map<string, Promise<SessionRoom>>();
+  /** Open connections per participant, to tell online from offline across tabs. */
+  private readonly connections = new Map<string, number>();
+
+  constructor(private readonly store: SessionStore) {}
+
+  async create(body: CreateSessionBody): Promise<CreateSessionResult> {
+    const instructorKey = newInstructorKey();
+    let joinCode = newJoinCode();
+    while (await this.store.joinCodeTaken(joinCode)) joinCode = newJoinCode();
+    const session = await this.store.create({
+      id: newId(),
+      joinCode,
+      title: body.title,
+      modelId: body.modelId,
+      instructorKeyHash: hashKey(instructorKey),
+    });
+    const room = await this.room(session);
+    await room.append(null, { type: 'session.created', title: body.title, modelId: body.modelId });
+    return { sessionId: session.id, joinCode, instructorKey };
+  }
+
+  async findByJoinCode(joinCode: string): Promise<StoredSession | null> {
+    return this.store.findByJoinCode(joinCode);
+  }
+
+  async join(request: JoinRequest): Promise<{ member: Member; result: JoinResult }> {
+    if (request.protocolVersion < PROTOCOL_VERSION) {
+      throw new SessionError('client-too-old', 'this page is out of date: reload it');
+    }
+    if (request.protocolVersion > PROTOCOL_VERSION) {
+      throw new SessionError('client-too-new', 'the server is older than this page: try again shortly');
+    }
+    const session = await this.store.findByJoinCode(request.joinCode);
+    if (!session) throw new SessionError('not-found', `no session has the code ${request.joinCode}`);
+    const room = await this.room(session);
+
+    let role: Role = 'student';
+    if (request.instructorKey !== undefined) {
+      if (!keyMatches(request.instructorKey, session.instructorKeyHash)) {
+        throw new SessionError('forbidden', 'that instructor key does not open this session');
+      }
+      role = 'instructor';
+    }
+
+    const known = request.participantId ? room.state.participants[request.participantId] : undefined;
+    const resumes = known !== undefined && known.role === role;
+    const participantId = resumes ? known.id : newId();
+    const name = request.name ?? known?.name ?? (role === 'instructor' ? 'Instructor' : undefined);
+    if (!name) throw new SessionError('bad-request', 'a name is required to join');
+
+    // Read the resume point before this join's own events are appended.
+    const lastSeq = request.lastSeq;
+    if (resumes && known.name === name) {
+      if (!known.online)
+        await room.append(participantId, { type: 'participant.connection', participantId, online: true });
+    } else {
+      await this.store.upsertParticipant({ id: participantId, sessionId: session.id, name, role });
+      await room.append(participantId, { type: 'participant.joined', participantId, name, role });
+    }
+    this.connections.set(participantId, (this.connections.get(participantId) ?? 0) + 1);
+
+    const member: Member = { room, participantId, role };
+    const tail = lastSeq !== undefined ? room.eventsAfter(lastSeq) : null;
+    const base = { participantId, role, sessionId: session.id };
+    const result: JoinResult =
+      tail && tail.length <= MAX_RESUME_EVENTS
+        ? { ...base, kind: 'events', events: tail }
+        : { ...base, kind: 'snapshot', state: room.state };
+    return { member, result };
+  }
+
+  async act(member: Member, action: Action): Promise<LoggedEvent> {
+    if (!mayPerform(member.role, action.type)) {
+      throw new SessionError('forbidden', `only the instructor may send ${action.type}`);
+    }
+    return member.room.append(member.participantId, action);
+  }
+
+  async leave(member: Member): Promise<void> {
+    const open = (this.connections.get(member.participantId) ?? 1) - 1;
+    if (open > 0) {
+      this.connections.set(member.participantId, open);
+      return;
+    }
+    this.connections.delete(member.participantId);
+    await member.room.append(member.participantId, {
+      type: 'participant.connection',
+      participantId: member.participantId,
+      online: false,
+    });
+  }
+
+  /** One room object per session in this process, loaded from the log on first use. */
+  room(session: StoredSession): Promise<SessionRoom> {
+    let room = this.rooms.get(session.id);
+    if (!room) {
+      room = SessionRoom.load(session, this.store);
+      this.rooms.set(session.id, room);
+      room.catch(() => this.rooms.delete(session.id));
+    }
+    return room;
+  }
+}

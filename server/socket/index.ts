@@ -1,0 +1,108 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { actionSchema } from '../../lib/protocol/actions';
+import {
+  type ClientToServerEvents,
+  joinRequestSchema,
+  type Response,
+  type ServerToClientEvents,
+  SOCKET_EVENTS,
+} from '../../lib/protocol/socket';
+import type { Logger } from '../log';
+import { SessionError, toProtocolError } from '../session/errors';
+import type { Member, SessionService } from '../session/service';
+import { RateLimiter } from './rate-limit';
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** Largest socket message accepted; bigger ones close that connection only. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+
+export function attachSockets(httpServer: HttpServer, sessions: SessionService, log: Logger): IoServer {
+  const io: IoServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    serveClient: false,
+    connectionStateRecovery: undefined,
+  });
+  const broadcasting = new Set<string>();
+
+  io.on('connection', (socket) => {
+    const limiter = new RateLimiter(30, 60);
+    let member: Member | undefined;
+
+    const known = new Set<string>(Object.values(SOCKET_EVENTS));
+    socket.onAny((name: string) => {
+      if (!known.has(name)) {
+        socket.emit('session:error', {
+          code: 'unknown-event',
+          message: `unknown event "${String(name).slice(0, 40)}"`,
+        });
+      }
+    });
+
+    socket.on('session:join', async (raw, ack) => {
+      await handle(socket, limiter, ack, async () => {
+        if (member) throw new SessionError('bad-request', 'this connection has already joined a session');
+        const request = joinRequestSchema.safeParse(raw);
+        if (!request.success) throw badRequest(request.error.issues);
+        const joined = await sessions.join(request.data);
+        member = joined.member;
+        const room = member.room;
+        if (!broadcasting.has(room.id)) {
+          broadcasting.add(room.id);
+          room.onEvent((event) => io.to(room.id).emit('session:event', event));
+        }
+        await socket.join(room.id);
+        return joined.result;
+      });
+    });
+
+    socket.on('session:act', async (raw, ack) => {
+      await handle(socket, limiter, ack, async () => {
+        if (!member) throw new SessionError('not-joined', 'join a session first');
+        const action = actionSchema.safeParse(raw);
+        if (!action.success) throw badRequest(action.error.issues);
+        const event = await sessions.act(member, action.data);
+        return { seq: event.seq };
+      });
+    });
+
+    socket.on('disconnect', () => {
+      if (!member) return;
+      sessions.leave(member).catch((error) => log.error({ err: error }, 'could not record a departure'));
+    });
+  });
+
+  async function handle<T>(
+    socket: IoSocket,
+    limiter: RateLimiter,
+    ack: unknown,
+    work: () => Promise<T>,
+  ): Promise<void> {
+    const reply = typeof ack === 'function' ? (ack as (r: Response<T>) => void) : undefined;
+    if (!limiter.take()) {
+      const error = { code: 'rate-limited' as const, message: 'too many messages: slow down' };
+      if (reply) reply({ ok: false, error });
+      else socket.emit('session:error', error);
+      return;
+    }
+    try {
+      const value = await work();
+      reply?.({ ok: true, value });
+    } catch (error) {
+      if (!(error instanceof SessionError)) log.error({ err: error }, 'socket handler failed');
+      const protocolError = toProtocolError(error);
+      if (reply) reply({ ok: false, error: protocolError });
+      else socket.emit('session:error', protocolError);
+    }
+  }
+
+  return io;
+}
+
+function badRequest(issues: { path: PropertyKey[]; message: string }[]): SessionError {
+  const first = issues[0];
+  const where = first?.path.length ? `${first.path.map(String).join('.')}: ` : '';
+  return new SessionError('bad-request', `${where}${first?.message ?? 'invalid message'}`);
+}
