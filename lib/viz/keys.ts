@@ -54,3 +54,13 @@ export function topActivatingKey(params: TopActivatingKeyParams): string {
   });
   return `top-${fnv1a64(content)}`;
 }
+
+/** FNV-1a, 32-bit, over raw bytes: a cheap fingerprint of pixel buffers for in-memory caches. */
+export function fnv1a32Bytes(bytes: ArrayLike<number>): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    hash ^= bytes[i] & 0xff;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

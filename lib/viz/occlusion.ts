@@ -3,6 +3,7 @@ import type { LoadedModel } from '@/lib/models/types';
 import type { Tf } from '@/lib/tf';
 import type { PixelImage } from './image';
 import { checkInputSize, pixelBatchToInput } from './input';
+import { fnv1a32Bytes } from './keys';
 import { type FillSource, fillSource, type OcclusionFill, writeOccluded } from './occlusion-fill';
 import { argMax, classProbabilities } from './predict';
 
@@ -202,11 +203,12 @@ export async function occlusionMap(
   return toMap(rows, cols, patch, stride, classIndex, baseProb, prob);
 }
 
-// Live dragging asks for many positions on one image: keep the last fill source per image buffer.
+// Live dragging asks for many positions on one image: keep the last fill source per image buffer,
+// fingerprinted so an edited buffer is not served a stale blur.
 const fillCache = new WeakMap<object, { key: string; source: FillSource }>();
 
 function cachedFillSource(image: PixelImage, fill: OcclusionFill, patch: number): FillSource {
-  const key = `${fill}:${patch}:${image.height}x${image.width}x${image.channels}`;
+  const key = `${fill}:${patch}:${image.height}x${image.width}x${image.channels}:${fnv1a32Bytes(image.data)}`;
   const hit = fillCache.get(image.data);
   if (hit?.key === key) return hit.source;
   const source = fillSource(image, fill, patch);
