@@ -11,14 +11,14 @@ import { hasPacks, loadPack, manifestFor, tf, useBackend, wrap } from './helpers
 
 const H = 6;
 const W = 7;
-const kernelValues = Float32Array.from({ length: 3 * 3 * 2 * 3 }, (_, i) => ((i * 7) % 11) / 10 - 0.5);
+const kernelValues = Float32Array.from({ length: 3 * 3 * 3 * 3 }, (_, i) => ((i * 7) % 11) / 10 - 0.5);
 const bias = [0.1, -0.2, 0.3];
 
 function convNet() {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({
-        inputShape: [H, W, 2],
+        inputShape: [H, W, 3],
         filters: 3,
         kernelSize: 3,
         strides: 1,
@@ -31,10 +31,10 @@ function convNet() {
     ],
   });
   tf.tidy(() =>
-    model.getLayer('conv').setWeights([tf.tensor4d(kernelValues, [3, 3, 2, 3]), tf.tensor1d(bias)]),
+    model.getLayer('conv').setWeights([tf.tensor4d(kernelValues, [3, 3, 3, 3]), tf.tensor1d(bias)]),
   );
-  const manifest = manifestFor('conv', { height: H, width: W, channels: 2 });
-  manifest.preprocessing.mean = [10, 20, 0];
+  const manifest = manifestFor('conv', { height: H, width: W, channels: 3 });
+  manifest.preprocessing.mean = [10, 20, 30];
   manifest.preprocessing.scale = 0.5;
   return wrap(model, manifest);
 }
@@ -42,8 +42,8 @@ function convNet() {
 const image: PixelImage = {
   height: H,
   width: W,
-  channels: 2,
-  data: Uint8Array.from({ length: H * W * 2 }, (_, i) => (i * 53) % 256),
+  channels: 3,
+  data: Uint8Array.from({ length: H * W * 3 }, (_, i) => (i * 53) % 256),
 };
 
 /** The conv layer's output computed by hand from the preprocessed pixels. */
@@ -51,10 +51,10 @@ function manualConv(channel: number, y: number, x: number): number {
   let acc = bias[channel];
   for (let ky = 0; ky < 3; ky++)
     for (let kx = 0; kx < 3; kx++)
-      for (let c = 0; c < 2; c++) {
-        const pixel = image.data[((y + ky) * W + (x + kx)) * 2 + c];
-        const input = (pixel - [10, 20][c]) * 0.5;
-        acc += input * kernelValues[((ky * 3 + kx) * 2 + c) * 3 + channel];
+      for (let c = 0; c < 3; c++) {
+        const pixel = image.data[((y + ky) * W + (x + kx)) * 3 + c];
+        const input = (pixel - [10, 20, 30][c]) * 0.5;
+        acc += input * kernelValues[((ky * 3 + kx) * 3 + c) * 3 + channel];
       }
   return acc;
 }
@@ -111,7 +111,10 @@ describe('activations', () => {
     expect(layerOutputModel(tf, loaded, 'pool')).toBe(layerOutputModel(tf, loaded, 'pool'));
     expect(layerOutputModel(tf, loaded, 'fc')).toBe(loaded.model);
     const input = tf.tidy(() =>
-      tf.mul(tf.sub(tf.tensor4d(Float32Array.from(image.data), [1, H, W, 2]), tf.tensor1d([10, 20])), 0.5),
+      tf.mul(
+        tf.sub(tf.tensor4d(Float32Array.from(image.data), [1, H, W, 3]), tf.tensor1d([10, 20, 30])),
+        0.5,
+      ),
     ) as import('@tensorflow/tfjs').Tensor4D;
     const fromTensor = await featureMaps(tf, loaded, input, 'conv');
     const fromPixels = await featureMaps(tf, loaded, image, 'conv');
