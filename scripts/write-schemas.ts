@@ -13,7 +13,6 @@ generator client {
   provider        = "prisma-client-js"
   output          = "../../generated/${dir}"
   engineType      = "client"
-  previewFeatures = ["driverAdapters"]
 }
 
 datasource db {

@@ -1,0 +1,69 @@
+import type { Action } from '@/lib/protocol/actions';
+import type { LoggedEvent } from '@/lib/protocol/events';
+import type { CreateSessionResult } from '@/lib/protocol/http';
+import type { JoinResult, Response } from '@/lib/protocol/socket';
+import { PROTOCOL_VERSION } from '@/lib/protocol/version';
+import { fold, reduce } from '@/lib/session/reducer';
+import type { SessionState } from '@/lib/session/state';
+import { connect, postJson, type TestSocket } from './server';
+
+/** A scripted participant over a real socket, folding events the way the browser does. */
+export class TestParticipant {
+  state: SessionState | null = null;
+  readonly received: LoggedEvent[] = [];
+  participantId = '';
+
+  private constructor(readonly socket: TestSocket) {
+    socket.on('session:event', (event) => {
+      this.received.push(event);
+      if (this.state && event.seq === this.state.seq + 1) this.state = reduce(this.state, event);
+    });
+  }
+
+  static async join(url: string, request: Record<string, unknown>): Promise<TestParticipant> {
+    const participant = new TestParticipant(await connect(url));
+    const response = await participant.request<JoinResult>('session:join', {
+      protocolVersion: PROTOCOL_VERSION,
+      ...request,
+    });
+    if (!response.ok) throw new Error(`${response.error.code}: ${response.error.message}`);
+    participant.participantId = response.value.participantId;
+    const result = response.value;
+    participant.state = result.kind === 'snapshot' ? result.state : fold(result.events);
+    return participant;
+  }
+
+  request<T>(event: 'session:join' | 'session:act', payload: unknown): Promise<Response<T>> {
+    return new Promise((resolve) => {
+      (this.socket.emit as (e: string, p: unknown, ack: (r: Response<T>) => void) => void)(
+        event,
+        payload,
+        resolve,
+      );
+    });
+  }
+
+  act(action: Action | Record<string, unknown>): Promise<Response<{ seq: number }>> {
+    return this.request('session:act', action);
+  }
+
+  /** Resolves once this participant has folded up to `seq`. */
+  async until(seq: number, timeoutMs = 5000): Promise<SessionState> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.state || this.state.seq < seq) {
+      if (Date.now() > deadline) throw new Error(`seq ${seq} not reached (at ${this.state?.seq})`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return this.state;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export async function createSession(url: string, title = 'Test session'): Promise<CreateSessionResult> {
+  const { status, body } = await postJson<CreateSessionResult>(`${url}/api/sessions`, { title });
+  if (status !== 201) throw new Error(`create failed: ${status} ${JSON.stringify(body)}`);
+  return body;
+}

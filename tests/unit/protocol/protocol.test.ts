@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { actionSchema, mayPerform } from '@/lib/protocol/actions';
+import { joinCodeSchema } from '@/lib/protocol/primitives';
+import { joinRequestSchema } from '@/lib/protocol/socket';
+import { LOG_VERSION, PROTOCOL_VERSION } from '@/lib/protocol/version';
+
+describe('protocol', () => {
+  it('pins its versions: a change here must come with a migration of clients or stored logs', () => {
+    expect(PROTOCOL_VERSION).toBe(1);
+    expect(LOG_VERSION).toBe(1);
+  });
+
+  it('reads join codes in any case and refuses look-alike characters', () => {
+    expect(joinCodeSchema.parse(' abc234 ')).toBe('ABC234');
+    expect(joinCodeSchema.safeParse('ABC10O').success).toBe(false);
+    expect(joinCodeSchema.safeParse('ABCDEFG').success).toBe(false);
+  });
+
+  it('lets students send only their presence', () => {
+    expect(mayPerform('student', 'presence.set')).toBe(true);
+    expect(mayPerform('student', 'view.set')).toBe(false);
+    expect(mayPerform('instructor', 'view.set')).toBe(true);
+  });
+
+  it('refuses malformed actions with a reason', () => {
+    expect(actionSchema.safeParse({ type: 'view.set', view: 'nope' }).success).toBe(false);
+    expect(actionSchema.safeParse({ type: 'drop.tables' }).success).toBe(false);
+    const patch = actionSchema.safeParse({
+      type: 'occlusion.set',
+      params: { patch: 0, stride: 4, fill: 'grey', classIndex: null },
+    });
+    expect(patch.success).toBe(false);
+  });
+
+  it('requires a name or a key to join', () => {
+    expect(joinRequestSchema.safeParse({ protocolVersion: 1, joinCode: 'ABCDEF' }).success).toBe(false);
+    expect(joinRequestSchema.safeParse({ protocolVersion: 1, joinCode: 'ABCDEF', name: 'Bo' }).success).toBe(
+      true,
+    );
+  });
+});

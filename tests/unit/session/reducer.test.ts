@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { EventBody, LoggedEvent } from '@/lib/protocol/events';
+import { fold, reduce } from '@/lib/session/reducer';
+import type { initialState } from '@/lib/session/state';
+
+function log(...bodies: [string | null, EventBody][]): LoggedEvent[] {
+  return bodies.map(([actor, body], i) => ({ seq: i + 1, at: '2026-01-01T00:00:00.000Z', actor, body }));
+}
+
+const created: [null, EventBody] = [null, { type: 'session.created', title: 'Intro', modelId: 'mnist-cnn' }];
+const alice: [string, EventBody] = [
+  'a',
+  { type: 'participant.joined', participantId: 'a', name: 'Alice', role: 'student' },
+];
+
+describe('reduce', () => {
+  it('records the session and its participants', () => {
+    const state = fold(log(created, alice, ['a', { type: 'presence.set', backend: 'webgl' }]));
+    expect(state).toMatchObject({ seq: 3, title: 'Intro', modelId: 'mnist-cnn' });
+    expect(state.participants.a).toMatchObject({
+      name: 'Alice',
+      online: true,
+      backend: 'webgl',
+      joinedSeq: 2,
+    });
+  });
+
+  it.each<[string, EventBody[], Partial<ReturnType<typeof initialState>>]>([
+    [
+      'switches view and drops the probe',
+      [
+        { type: 'probe.set', probe: { y: 1, x: 2 } },
+        { type: 'view.set', view: 'filters' },
+      ],
+      { view: 'filters', probe: null },
+    ],
+    [
+      'keeps a neuron of the chosen layer',
+      [
+        { type: 'neuron.set', neuron: { layer: 'c1', channel: 3, y: 1, x: 1 } },
+        { type: 'layer.set', layer: 'c1' },
+      ],
+      { layer: 'c1', neuron: { layer: 'c1', channel: 3, y: 1, x: 1 } },
+    ],
+    [
+      'clears a neuron of another layer',
+      [
+        { type: 'neuron.set', neuron: { layer: 'c1', channel: 3, y: 1, x: 1 } },
+        { type: 'layer.set', layer: 'c2' },
+      ],
+      { layer: 'c2', neuron: null },
+    ],
+    [
+      'pins a neuron once',
+      [
+        { type: 'neuron.pin', neuron: { layer: 'c', channel: 0, y: 0, x: 0 } },
+        { type: 'neuron.pin', neuron: { layer: 'c', channel: 0, y: 0, x: 0 } },
+      ],
+      { pinned: [{ layer: 'c', channel: 0, y: 0, x: 0 }] },
+    ],
+    [
+      'unpins',
+      [
+        { type: 'neuron.pin', neuron: { layer: 'c', channel: 0, y: 0, x: 0 } },
+        { type: 'neuron.unpin', neuron: { layer: 'c', channel: 0, y: 0, x: 0 } },
+      ],
+      { pinned: [] },
+    ],
+    ['de-duplicates channels', [{ type: 'channels.set', channels: [3, 1, 3] }], { channels: [3, 1] }],
+    [
+      'resets selections with the model',
+      [
+        { type: 'layer.set', layer: 'c1' },
+        { type: 'channels.set', channels: [1] },
+        { type: 'model.set', modelId: 'other' },
+      ],
+      { modelId: 'other', layer: null, channels: [] },
+    ],
+    ['enters free mode', [{ type: 'mode.set', mode: 'free' }], { mode: 'free' }],
+  ])('%s', (_, bodies, expected) => {
+    const state = fold(log(created, ...bodies.map((b): [string, EventBody] => ['i', b])));
+    expect(state).toMatchObject(expected);
+  });
+
+  it('marks a participant offline and back', () => {
+    const state = fold(
+      log(created, alice, ['a', { type: 'participant.connection', participantId: 'a', online: false }]),
+    );
+    expect(state.participants.a.online).toBe(false);
+  });
+
+  it('ignores presence from an unknown actor', () => {
+    const state = fold(log(created, ['ghost', { type: 'presence.set', backend: 'cpu' }]));
+    expect(state.participants).toEqual({});
+  });
+
+  it('refuses an event out of sequence and leaves the state untouched', () => {
+    const state = fold(log(created));
+    const before = structuredClone(state);
+    expect(() => reduce(state, { ...log(created)[0], seq: 3 })).toThrow(/does not follow/);
+    expect(state).toEqual(before);
+  });
+
+  it('never mutates its input', () => {
+    const state = Object.freeze(fold(log(created, alice)));
+    const next = reduce(state, { seq: 3, at: '', actor: 'i', body: { type: 'channels.set', channels: [1] } });
+    expect(next.channels).toEqual([1]);
+    expect(state.channels).toEqual([]);
+  });
+});
