@@ -70,8 +70,10 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     db,
     sessions,
     async close() {
-      await io.close();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Closing Socket.io also closes the HTTP server; departures it records are awaited before the database goes.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await sessions.drain();
       await db.$disconnect();
     },
   };

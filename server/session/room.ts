@@ -46,6 +46,11 @@ export class SessionRoom {
     return this.log;
   }
 
+  /** Resolves when every append queued so far has finished. */
+  idle(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+
   onEvent(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -100,6 +100,12 @@ export class SessionService {
     return member.room.append(member.participantId, action);
   }
 
+  /** Waits for every queued append (departures included) to reach the database. */
+  async drain(): Promise<void> {
+    const rooms = await Promise.allSettled(this.rooms.values());
+    await Promise.all(rooms.map((r) => (r.status === 'fulfilled' ? r.value.idle() : undefined)));
+  }
+
   async leave(member: Member): Promise<void> {
     const open = (this.connections.get(member.participantId) ?? 1) - 1;
     if (open > 0) {
