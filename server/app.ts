@@ -1,5 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { ImageCatalog } from './catalog/images';
+import { ModelFiles } from './catalog/model-files';
 import { initComputeBackend } from './compute/backend';
+import { ComputeService } from './compute/service';
+import { WorkerPool } from './compute/worker-pool';
 import { type Db, migrateDatabase, openDatabase, removeSqliteFile } from './db/client';
 import { type DatabaseConfig, databaseConfig } from './db/config';
 import { createHealthCheck } from './health';
@@ -17,6 +22,8 @@ export interface AppOptions {
   resetDatabase?: boolean;
   /** Serves everything outside /api (Next.js); omitted in API-only tests. */
   pages?: PageHandler;
+  /** Worker threads computing results; 0 switches server compute off (browsers compute). */
+  computeWorkers?: number;
   log?: Logger;
 }
 
@@ -25,6 +32,8 @@ export interface Application {
   io: IoServer;
   db: Db;
   sessions: SessionService;
+  compute: ComputeService;
+  images: ImageCatalog;
   close(): Promise<void>;
 }
 
@@ -46,8 +55,19 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   );
 
   const sessions = new SessionService(new SessionStore(db));
+  const images = await ImageCatalog.discover();
+  const models = new ModelFiles();
+  const workers = options.computeWorkers ?? computeWorkersFromEnv();
+  const pool = workers > 0 ? new WorkerPool(workers) : null;
+  const compute = new ComputeService(pool, {
+    enabled: pool !== null,
+    maxPending: 16,
+    cacheBytes: 256 * 1024 * 1024,
+  });
   const handleApi = createApiHandler({
     sessions,
+    images,
+    models,
     log,
     health: createHealthCheck({
       db,
@@ -62,19 +82,29 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     if (options.pages) return options.pages(req, res);
     res.writeHead(404).end();
   });
-  const io = attachSockets(httpServer, sessions, log);
+  const io = attachSockets(httpServer, sessions, compute, log);
 
   return {
     httpServer,
     io,
     db,
     sessions,
+    compute,
+    images,
     async close() {
       // Closing Socket.io also closes the HTTP server; departures it records are awaited before the database goes.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       await sessions.drain();
       await db.$disconnect();
+      await pool?.close();
     },
   };
+}
+
+/** CONVLENS_COMPUTE_WORKERS (default: one per core, at most 4); CONVLENS_SERVER_COMPUTE=off for none. */
+function computeWorkersFromEnv(): number {
+  if (process.env.CONVLENS_SERVER_COMPUTE === 'off') return 0;
+  const configured = Number(process.env.CONVLENS_COMPUTE_WORKERS);
+  return Number.isInteger(configured) && configured >= 0 ? configured : Math.min(availableParallelism(), 4);
 }

@@ -40,6 +40,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('occlusion.set'), params: occlusionParamsSchema }),
   z.object({ type: z.literal('probe.set'), probe: probeSchema.nullable() }),
   z.object({ type: z.literal('mode.set'), mode: z.enum(['follow', 'free']) }),
+  /** Where derived results are computed: the server, or each browser by itself. */
+  z.object({ type: z.literal('compute.set'), where: z.enum(['server', 'browser']) }),
   z.object({ type: z.literal('presence.set'), backend: computeBackendSchema }),
 ]);
 export type Action = z.infer<typeof actionSchema>;

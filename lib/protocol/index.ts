@@ -1,4 +1,5 @@
 export * from './actions';
+export * from './compute';
 export * from './events';
 export * from './http';
 export * from './primitives';

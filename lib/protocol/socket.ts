@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SessionState } from '../session/state';
 import type { Action } from './actions';
+import type { ComputeAccepted, ComputeProgress } from './compute';
 import type { LoggedEvent } from './events';
 import { displayNameSchema, idSchema, joinCodeSchema, type Role } from './primitives';
 
@@ -51,16 +52,25 @@ export const SOCKET_EVENTS = {
   act: 'session:act',
   event: 'session:event',
   error: 'session:error',
+  compute: 'compute:request',
+  progress: 'compute:progress',
+  partial: 'compute:partial',
 } as const;
 
 export interface ClientToServerEvents {
   'session:join': (request: unknown, ack: (response: Response<JoinResult>) => void) => void;
   'session:act': (action: unknown, ack: (response: Response<{ seq: number }>) => void) => void;
+  /** Answered when the result is ready (or at once with "unavailable": the browser computes it). */
+  'compute:request': (request: unknown, ack: (response: Response<ComputeAccepted>) => void) => void;
 }
 
 export interface ServerToClientEvents {
   'session:event': (event: LoggedEvent) => void;
   'session:error': (error: ProtocolError) => void;
+  /** Progress of a long job, sent to the whole session so everyone sees it. */
+  'compute:progress': (progress: ComputeProgress) => void;
+  /** An early, coarser result (occlusion: the coarse grid) for those who asked. */
+  'compute:partial': (partial: { key: string; result: unknown }) => void;
 }
 
 export type { Action };

@@ -77,6 +77,8 @@ function apply(state: SessionState, { body, seq, actor }: LoggedEvent): SessionS
       return { ...state, probe: body.probe };
     case 'mode.set':
       return { ...state, mode: body.mode };
+    case 'compute.set':
+      return { ...state, compute: body.where };
     case 'presence.set': {
       // The server sets the actor from the socket's identity, never from the payload.
       const p = actor ? state.participants[actor] : undefined;

@@ -26,6 +26,7 @@ export interface SessionState {
   /** The instructor's live patch position (top-left, model-input pixels); null when not dragging. */
   probe: { y: number; x: number } | null;
   mode: 'follow' | 'free';
+  compute: 'server' | 'browser';
 }
 
 export const DEFAULT_OCCLUSION: OcclusionParams = { patch: 8, stride: 4, fill: 'grey', classIndex: null };
@@ -45,5 +46,6 @@ export function initialState(): SessionState {
     occlusion: DEFAULT_OCCLUSION,
     probe: null,
     mode: 'follow',
+    compute: 'server',
   };
 }

@@ -4,8 +4,9 @@ import { joinCodeSchema } from '../../lib/protocol/primitives';
 import type { Logger } from '../log';
 import type { SessionService } from '../session/service';
 import { HttpError, readJson, sendError, sendJson } from './body';
+import { type CatalogDeps, routeCatalog } from './catalog-routes';
 
-export interface ApiDeps {
+export interface ApiDeps extends CatalogDeps {
   sessions: SessionService;
   health: () => Promise<HealthReport>;
   log: Logger;
@@ -15,7 +16,7 @@ export interface ApiDeps {
 export function createApiHandler(deps: ApiDeps) {
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return false;
+    if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/vendor/')) return false;
     try {
       await route(req, res, url, deps);
     } catch (error) {
@@ -37,6 +38,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
     const body = await readJson(req, createSessionBodySchema);
     return sendJson(res, 201, await deps.sessions.create(body));
   }
+  if (await routeCatalog(req, res, pathname, deps)) return;
   const sessionMatch = /^\/api\/sessions\/([^/]+)$/.exec(pathname);
   if (sessionMatch && req.method === 'GET') {
     const code = joinCodeSchema.safeParse(decodeURIComponent(sessionMatch[1]));

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { actionSchema } from '../../lib/protocol/actions';
+import { computeRequestSchema, resultKey } from '../../lib/protocol/compute';
 import {
   type ClientToServerEvents,
   joinRequestSchema,
@@ -8,6 +9,7 @@ import {
   type ServerToClientEvents,
   SOCKET_EVENTS,
 } from '../../lib/protocol/socket';
+import type { ComputeService } from '../compute/service';
 import type { Logger } from '../log';
 import { SessionError, toProtocolError } from '../session/errors';
 import type { Member, SessionService } from '../session/service';
@@ -18,8 +20,14 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Largest socket message accepted; bigger ones close that connection only. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
+const PROGRESS_INTERVAL_MS = 250;
 
-export function attachSockets(httpServer: HttpServer, sessions: SessionService, log: Logger): IoServer {
+export function attachSockets(
+  httpServer: HttpServer,
+  sessions: SessionService,
+  compute: ComputeService,
+  log: Logger,
+): IoServer {
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -29,6 +37,8 @@ export function attachSockets(httpServer: HttpServer, sessions: SessionService, 
 
   io.on('connection', (socket) => {
     const limiter = new RateLimiter(30, 60);
+    // Live dragging asks for a probe per frame: compute requests get their own, larger budget.
+    const computeLimiter = new RateLimiter(60, 120);
     let member: Member | undefined;
 
     const known = new Set<string>(Object.values(SOCKET_EVENTS));
@@ -65,6 +75,33 @@ export function attachSockets(httpServer: HttpServer, sessions: SessionService, 
         if (!action.success) throw badRequest(action.error.issues);
         const event = await sessions.act(member, action.data);
         return { seq: event.seq };
+      });
+    });
+
+    socket.on('compute:request', async (raw, ack) => {
+      await handle(socket, computeLimiter, ack, async () => {
+        if (!member) throw new SessionError('not-joined', 'join a session first');
+        const parsed = computeRequestSchema.safeParse(raw);
+        if (!parsed.success) throw badRequest(parsed.error.issues);
+        const request = parsed.data;
+        const key = resultKey(request);
+        if (member.room.state.compute === 'browser') {
+          return { status: 'unavailable' as const, key, reason: 'this session computes in the browsers' };
+        }
+        const roomId = member.room.id;
+        let lastProgress = 0;
+        const answer = compute.request(request, {
+          onProgress: (progress) => {
+            const now = Date.now();
+            if (now - lastProgress < PROGRESS_INTERVAL_MS && progress.done !== progress.total) return;
+            lastProgress = now;
+            io.to(roomId).emit('compute:progress', { key, ...progress });
+          },
+          onPartial: (result) => socket.emit('compute:partial', { key, result }),
+        });
+        return answer.catch((error: Error) => {
+          throw new SessionError('bad-request', `could not compute ${request.kind}: ${error.message}`);
+        });
       });
     });
 

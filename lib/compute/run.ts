@@ -1,0 +1,147 @@
+// One entry point for every derived result. The server's worker threads and the
+// browser's Web Worker both call runCompute with their own environment (how to
+// load a model, an image, an image set), so the numbers come from the same code.
+import type { LoadedModel } from '../models/types';
+import type { ComputeRequest } from '../protocol/compute';
+import type { Tf } from '../tf';
+import { featureMaps } from '../viz/activations';
+import {
+  convLayerNames,
+  filterSimilarity,
+  preferredInputs,
+  readFilterBank,
+  renderColourFilters,
+  renderMeanTiles,
+} from '../viz/filters';
+import type { PixelImage } from '../viz/image';
+import { occludedProbability, occlusionMap, predictImage } from '../viz/occlusion';
+import { argMax } from '../viz/predict';
+import { clipBox, layerReceptiveFields, neuronBox } from '../viz/receptive-field';
+import { type ImageSource, topActivating } from '../viz/top-activating';
+import type { ComputeResults, FiltersResult, PredictResult } from './types';
+
+export interface ComputeEnv {
+  tf: Tf;
+  loadModel(modelId: string): Promise<LoadedModel>;
+  /** The image decoded and resized to the model's input size, 0..255 RGB (or grey). */
+  loadImage(imageId: string, model: LoadedModel): Promise<PixelImage>;
+  openImageSet(setId: string, model: LoadedModel): Promise<{ total: number; images: ImageSource }>;
+}
+
+export interface RunOptions {
+  onProgress?: (progress: { done: number; total?: number }) => void;
+  /** An early, coarser version of the result (occlusion: a coarse grid first). */
+  onPartial?: (partial: unknown) => void;
+  signal?: AbortSignal;
+}
+
+export type ResultOf<R extends ComputeRequest> = ComputeResults[R['kind']];
+
+export async function runCompute<R extends ComputeRequest>(
+  env: ComputeEnv,
+  request: R,
+  options: RunOptions = {},
+): Promise<ResultOf<R>> {
+  return (await dispatch(env, request, options)) as ResultOf<R>;
+}
+
+async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOptions): Promise<unknown> {
+  const { tf } = env;
+  const model = await env.loadModel(request.modelId);
+  switch (request.kind) {
+    case 'predict':
+      return predict(tf, model, await env.loadImage(request.imageId, model));
+    case 'occlusion': {
+      const image = await env.loadImage(request.imageId, model);
+      const coarseStride = request.stride * 2;
+      const wantsCoarse = coarseStride <= image.height - request.patch;
+      return occlusionMap(tf, model, image, {
+        patch: request.patch,
+        stride: request.stride,
+        fill: request.fill,
+        classIndex: request.classIndex ?? undefined,
+        coarseStride: wantsCoarse ? coarseStride : undefined,
+        onCoarse: options.onPartial,
+        onProgress: options.onProgress,
+        signal: options.signal,
+      });
+    }
+    case 'probe': {
+      const image = await env.loadImage(request.imageId, model);
+      const classIndex = request.classIndex ?? argMax(await predictImage(tf, model, image));
+      const prob = await occludedProbability(
+        tf,
+        model,
+        image,
+        request.y,
+        request.x,
+        request.patch,
+        request.fill,
+        classIndex,
+      );
+      return { classIndex, prob };
+    }
+    case 'filters':
+      return filters(tf, model, request.layer);
+    case 'activations':
+      return featureMaps(tf, model, await env.loadImage(request.imageId, model), request.layer);
+    case 'top-activating': {
+      const { total, images } = await env.openImageSet(request.imageSetId, model);
+      const fields = layerReceptiveFields(model.layers);
+      const field = fields.get(request.layer);
+      if (!field) throw new Error(`unknown layer "${request.layer}"`);
+      const { height, width } = model.manifest.inputSize;
+      return topActivating(
+        tf,
+        model,
+        images,
+        (y, x) => {
+          const box = neuronBox(field, y, x);
+          return { box, clippedBox: clipBox(box, height, width) };
+        },
+        {
+          layer: request.layer,
+          channels: request.channels,
+          k: request.k,
+          total,
+          onProgress: options.onProgress,
+          signal: options.signal,
+        },
+      );
+    }
+    default:
+      return assertNever(request);
+  }
+}
+
+async function predict(tf: Tf, model: LoadedModel, image: PixelImage): Promise<PredictResult> {
+  const probs = await predictImage(tf, model, image);
+  const order = Array.from(probs.keys())
+    .sort((a, b) => probs[b] - probs[a])
+    .slice(0, 5);
+  const labels = model.manifest.labels;
+  return {
+    probs,
+    top: order.map((index) => ({ index, label: labels[index] ?? String(index), prob: probs[index] })),
+  };
+}
+
+function filters(tf: Tf, model: LoadedModel, layer: string): FiltersResult {
+  const bank = readFilterBank(tf, model, layer);
+  const first = convLayerNames(model)[0] === layer;
+  const colour = first && (bank.inChannels === 3 || bank.inChannels === 1);
+  return {
+    layer,
+    kernel: [bank.kernelHeight, bank.kernelWidth],
+    inChannels: bank.inChannels,
+    count: bank.count,
+    tiles: colour ? renderColourFilters(bank, 'per-filter') : renderMeanTiles(bank, 'per-filter'),
+    sharedTiles: colour ? renderColourFilters(bank, 'shared') : renderMeanTiles(bank, 'shared'),
+    preferred: colour ? preferredInputs(bank).tiles : [],
+    similarity: filterSimilarity(tf, bank),
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown compute request ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { canonicalJson, fnv1a64, type JsonValue } from '../viz/keys';
+import { OCCLUSION_FILLS } from './actions';
+import { imageIdSchema, layerNameSchema, modelIdSchema } from './primitives';
+
+const cell = z.number().int().min(0).max(4096);
+const patch = z.number().int().min(1).max(512);
+const classIndex = z.number().int().min(0).max(100_000).nullable();
+
+export const imageSetIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w-]+$/);
+
+/**
+ * A derived result, named by what it is a function of. The same request gives
+ * the same numbers on the server and in any browser, so it is cached by its key.
+ */
+export const computeRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('predict'), modelId: modelIdSchema, imageId: imageIdSchema }),
+  z.object({
+    kind: z.literal('occlusion'),
+    modelId: modelIdSchema,
+    imageId: imageIdSchema,
+    patch,
+    stride: patch,
+    fill: z.enum(OCCLUSION_FILLS),
+    classIndex,
+  }),
+  z.object({
+    kind: z.literal('probe'),
+    modelId: modelIdSchema,
+    imageId: imageIdSchema,
+    patch,
+    fill: z.enum(OCCLUSION_FILLS),
+    classIndex,
+    y: cell,
+    x: cell,
+  }),
+  z.object({ kind: z.literal('filters'), modelId: modelIdSchema, layer: layerNameSchema }),
+  z.object({
+    kind: z.literal('activations'),
+    modelId: modelIdSchema,
+    imageId: imageIdSchema,
+    layer: layerNameSchema,
+  }),
+  z.object({
+    kind: z.literal('top-activating'),
+    modelId: modelIdSchema,
+    imageSetId: imageSetIdSchema,
+    layer: layerNameSchema,
+    channels: z.array(z.number().int().min(0).max(100_000)).min(1).max(64),
+    k: z.number().int().min(1).max(32),
+  }),
+]);
+export type ComputeRequest = z.infer<typeof computeRequestSchema>;
+export type ComputeKind = ComputeRequest['kind'];
+
+/** Bump when the meaning of a result changes, so stale cached results are not reused. */
+export const RESULT_FORMAT = 1;
+
+export function resultKey(request: ComputeRequest): string {
+  const normalized =
+    request.kind === 'top-activating'
+      ? { ...request, channels: [...new Set(request.channels)].sort((a, b) => a - b) }
+      : request;
+  return `${request.kind}-${fnv1a64(canonicalJson({ format: RESULT_FORMAT, ...normalized } as JsonValue))}`;
+}
+
+/** Where a result was computed, shown beside it. */
+export interface ResultOrigin {
+  where: 'server' | 'browser';
+  backend: string;
+  ms: number;
+  cached: boolean;
+}
+
+export interface ComputeProgress {
+  key: string;
+  done: number;
+  total?: number;
+}
+
+/** What the server answers to a compute request. */
+export type ComputeAccepted =
+  | { status: 'done'; key: string; result: unknown; origin: ResultOrigin }
+  | { status: 'unavailable'; key: string; reason: string };

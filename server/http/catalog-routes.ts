@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import type { ImageCatalog } from '../catalog/images';
+import type { ModelFiles } from '../catalog/model-files';
+import { HttpError, sendJson } from './body';
+import { sendFile } from './files';
+
+export const MAX_IMAGE_UPLOAD_BYTES = 8 * 1024 * 1024;
+const MAX_IMAGE_PIXELS = 40_000_000;
+
+export interface CatalogDeps {
+  models: ModelFiles;
+  images: ImageCatalog;
+}
+
+const wasmDir = dirname(
+  createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm'),
+);
+const WASM_FILES = new Set([
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+]);
+
+/** Models, image sets and the tfjs wasm binaries: everything a browser needs to compute by itself. */
+export async function routeCatalog(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  deps: CatalogDeps,
+): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  if (pathname === '/api/models' && method === 'GET') {
+    sendJson(res, 200, { models: await deps.models.list() });
+    return true;
+  }
+  const modelFile = /^\/api\/models\/([^/]+)\/([^/]+)$/.exec(pathname);
+  if (modelFile && method === 'GET') {
+    const [, id, file] = modelFile.map(decodeURIComponent);
+    const served = await deps.models.get(id).catch((error: Error) => {
+      throw new HttpError(404, 'not-found', error.message);
+    });
+    if (file === 'manifest.json') {
+      sendJson(res, 200, served.manifest);
+      return true;
+    }
+    if (!served.files.has(file)) throw new HttpError(404, 'not-found', `model ${id} has no file ${file}`);
+    await sendFile(res, join(served.directory, file));
+    return true;
+  }
+  if (pathname === '/api/images' && method === 'GET') {
+    const sets = deps.images.list().map((set) => ({ id: set.id, name: set.name, images: set.images }));
+    sendJson(res, 200, { sets });
+    return true;
+  }
+  if (pathname === '/api/images' && method === 'POST') {
+    sendJson(res, 201, await acceptImageUpload(req, deps.images));
+    return true;
+  }
+  const imageFile = /^\/api\/images\/file\/(.+)$/.exec(pathname);
+  if (imageFile && method === 'GET') {
+    const path = deps.images.resolve(decodeURIComponent(imageFile[1]));
+    if (!path) throw new HttpError(404, 'not-found', 'no such image');
+    await sendFile(res, path, 86_400);
+    return true;
+  }
+  const wasm = /^\/vendor\/tfjs-wasm\/([^/]+)$/.exec(pathname);
+  if (wasm && method === 'GET') {
+    if (!WASM_FILES.has(wasm[1])) throw new HttpError(404, 'not-found', 'no such file');
+    await sendFile(res, join(wasmDir, wasm[1]), 86_400);
+    return true;
+  }
+  return false;
+}
+
+/** A JPEG or PNG body, at most 8 MiB, that sharp can decode; stored by content hash. */
+async function acceptImageUpload(req: IncomingMessage, images: ImageCatalog): Promise<{ id: string }> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  if (type !== 'image/jpeg' && type !== 'image/png') {
+    throw new HttpError(
+      415,
+      'unsupported-media-type',
+      'upload a JPEG or PNG image (Content-Type image/jpeg or image/png)',
+    );
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_IMAGE_UPLOAD_BYTES) throw new HttpError(413, 'too-large', 'images are limited to 8 MiB');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_IMAGE_UPLOAD_BYTES) throw new HttpError(413, 'too-large', 'images are limited to 8 MiB');
+    chunks.push(chunk as Buffer);
+  }
+  const bytes = Buffer.concat(chunks);
+  let format: string | undefined;
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+    format = meta.format;
+    if (!meta.width || !meta.height) throw new Error('no size');
+    await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).stats();
+  } catch {
+    throw new HttpError(400, 'bad-image', 'the file is not a readable JPEG or PNG image');
+  }
+  if (format !== 'jpeg' && format !== 'png') {
+    throw new HttpError(400, 'bad-image', `the file is ${format ?? 'not an image'}, not a JPEG or PNG`);
+  }
+  const file = `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${format === 'jpeg' ? 'jpg' : 'png'}`;
+  await mkdir(images.uploadsDir, { recursive: true });
+  await writeFile(join(images.uploadsDir, file), bytes);
+  return { id: images.addUpload(file).id };
+}

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeResult } from '@/lib/compute/codec';
+import { runCompute } from '@/lib/compute/run';
+import type { PredictResult } from '@/lib/compute/types';
+import type { ComputeAccepted, ComputeRequest } from '@/lib/protocol/compute';
+import type { Response } from '@/lib/protocol/socket';
+import type { OcclusionMap } from '@/lib/viz/occlusion';
+import { ImageCatalog } from '@/server/catalog/images';
+import { initComputeBackend, tf } from '@/server/compute/backend';
+import { createServerComputeEnv } from '@/server/compute/env';
+import { modelPaths } from '@/server/models/paths';
+import { startServer, type TestServer } from '../helpers/server';
+import { createSession, TestParticipant } from '../helpers/session-client';
+
+const packs = modelPaths().packsDir;
+const havePacks = existsSync(`${packs}/models/tinyvgg-cnn-explainer/model.json`);
+const image = 'tiny-imagenet/panda_1.jpeg';
+
+describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)', () => {
+  let server: TestServer;
+  let teacher: TestParticipant;
+
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+    const session = await createSession(server.url);
+    teacher = await TestParticipant.join(server.url, {
+      joinCode: session.joinCode,
+      instructorKey: session.instructorKey,
+    });
+  });
+  afterAll(async () => {
+    teacher.close();
+    await server.stop();
+  });
+
+  const ask = (request: unknown) => teacher.request<ComputeAccepted>('compute:request', request);
+
+  function done(response: Response<ComputeAccepted>) {
+    if (!response.ok) throw new Error(response.error.message);
+    if (response.value.status !== 'done') throw new Error(response.value.reason);
+    return response.value;
+  }
+
+  it('computes on a worker thread, then answers the same request from its cache', async () => {
+    const request: ComputeRequest = { kind: 'predict', modelId: 'tinyvgg', imageId: image };
+    const first = done(await ask(request));
+    expect(first.origin).toMatchObject({ where: 'server', cached: false });
+    const result = decodeResult<PredictResult>(first.result);
+    expect(result.probs).toBeInstanceOf(Float32Array);
+    expect(result.probs.length).toBe(10);
+    expect(result.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    const second = done(await ask(request));
+    expect(second.origin.cached).toBe(true);
+    expect(second.key).toBe(first.key);
+  });
+
+  it('gives the same occlusion map as the shared code run in this process', async () => {
+    const request: ComputeRequest = {
+      kind: 'occlusion',
+      modelId: 'tinyvgg',
+      imageId: image,
+      patch: 16,
+      stride: 8,
+      fill: 'grey',
+      classIndex: null,
+    };
+    const partials: unknown[] = [];
+    teacher.socket.on('compute:partial', (p) => partials.push(p));
+    const remote = decodeResult<OcclusionMap>(done(await ask(request)).result);
+    expect(remote).toMatchObject({ rows: 7, cols: 7 });
+    expect(partials.length).toBe(1);
+
+    await initComputeBackend();
+    const env = createServerComputeEnv(tf, await ImageCatalog.discover());
+    const local = await runCompute(env, request);
+    expect(remote.classIndex).toBe(local.classIndex);
+    for (let i = 0; i < local.prob.length; i++) expect(remote.prob[i]).toBeCloseTo(local.prob[i], 5);
+  });
+
+  it('refuses malformed requests and reports what could not be computed', async () => {
+    const bad = await ask({ kind: 'occlusion', modelId: 'tinyvgg' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const missing = await ask({ kind: 'predict', modelId: 'tinyvgg', imageId: 'tiny-imagenet/nope.jpeg' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    if (!missing.ok) expect(missing.error.message).toMatch(/unknown image/);
+  });
+
+  it('answers "unavailable" when the session computes in the browsers', async () => {
+    await teacher.act({ type: 'compute.set', where: 'browser' });
+    const response = await ask({
+      kind: 'predict',
+      modelId: 'tinyvgg',
+      imageId: 'tiny-imagenet/koala_1.jpeg',
+    });
+    expect(response).toMatchObject({ ok: true, value: { status: 'unavailable' } });
+    await teacher.act({ type: 'compute.set', where: 'server' });
+  });
+});
