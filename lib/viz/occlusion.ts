@@ -2,12 +2,15 @@
 import type { LoadedModel } from '@/lib/models/types';
 import type { Tf } from '@/lib/tf';
 import type { PixelImage } from './image';
+import { IncrementalOcclusion, type PatchPosition } from './incremental/executor';
 import { checkInputSize, pixelBatchToInput } from './input';
 import { fnv1a32Bytes } from './keys';
 import { type FillSource, fillSource, type OcclusionFill, writeOccluded } from './occlusion-fill';
 import { argMax, classProbabilities } from './predict';
 
 export type { OcclusionFill } from './occlusion-fill';
+
+export type OcclusionMethod = 'batched' | 'incremental';
 
 export interface OcclusionOptions {
   patch: number;
@@ -17,6 +20,11 @@ export interface OcclusionOptions {
   classIndex?: number;
   /** Occluded images per forward pass. */
   batchSize?: number;
+  /**
+   * 'batched' runs the whole network on every occluded image; 'incremental' recomputes only what
+   * each patch changes, reusing the clean image's activations (same values to float rounding).
+   */
+  method?: OcclusionMethod;
   /** Compute this coarser grid first and hand it to onCoarse (cells it shares with the full grid are reused). */
   coarseStride?: number;
   onCoarse?: (map: OcclusionMap) => void;
@@ -71,41 +79,61 @@ export async function predictImage(tf: Tf, loaded: LoadedModel, image: PixelImag
   return Float32Array.from(probs);
 }
 
-interface Position {
-  y: number;
-  x: number;
-}
+type Position = PatchPosition;
 
-/** Probability of the class with a patch at each position, `batchSize` positions per forward pass. */
-async function occludedProbabilities(
+/** Class probabilities [count, classes] with a patch at each of a batch of positions. */
+type BatchProbe = (positions: Position[]) => Promise<{ probs: Float32Array; classes: number }>;
+
+/** The whole network on each occluded image, filled in one JS buffer per batch. */
+function fullProbe(
   tf: Tf,
   loaded: LoadedModel,
   image: PixelImage,
   source: FillSource,
-  positions: Position[],
   patch: number,
+): BatchProbe {
+  const imageSize = image.data.length;
+  let buffer = new Float32Array(0);
+  return (positions) => {
+    if (buffer.length < positions.length * imageSize) buffer = new Float32Array(positions.length * imageSize);
+    positions.forEach(({ y, x }, i) => {
+      writeOccluded(buffer, i * imageSize, image, source, y, x, patch);
+    });
+    return classProbabilityBatch(
+      tf,
+      loaded,
+      buffer.subarray(0, positions.length * imageSize),
+      positions.length,
+    );
+  };
+}
+
+function incrementalProbe(engine: IncrementalOcclusion, source: FillSource, patch: number): BatchProbe {
+  return async (positions) => {
+    const probs = engine.probabilities(positions, patch, source);
+    try {
+      return { probs: (await probs.data()) as Float32Array, classes: probs.shape[1]! };
+    } finally {
+      probs.dispose();
+    }
+  };
+}
+
+/** Probability of the class with a patch at each position, `batchSize` positions per probe. */
+async function occludedProbabilities(
+  probe: BatchProbe,
+  positions: Position[],
   classIndex: number,
   options: Pick<OcclusionOptions, 'batchSize' | 'signal'> & { onBatch?: (done: number) => void },
 ): Promise<Float32Array> {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
-  const imageSize = image.data.length;
-  const buffer = new Float32Array(Math.min(batchSize, positions.length) * imageSize);
   const result = new Float32Array(positions.length);
   for (let start = 0; start < positions.length; start += batchSize) {
     options.signal?.throwIfAborted();
-    const count = Math.min(batchSize, positions.length - start);
-    for (let i = 0; i < count; i++) {
-      const { y, x } = positions[start + i];
-      writeOccluded(buffer, i * imageSize, image, source, y, x, patch);
-    }
-    const { probs, classes } = await classProbabilityBatch(
-      tf,
-      loaded,
-      buffer.subarray(0, count * imageSize),
-      count,
-    );
-    for (let i = 0; i < count; i++) result[start + i] = probs[i * classes + classIndex];
-    options.onBatch?.(start + count);
+    const batch = positions.slice(start, start + batchSize);
+    const { probs, classes } = await probe(batch);
+    for (let i = 0; i < batch.length; i++) result[start + i] = probs[i * classes + classIndex];
+    options.onBatch?.(start + batch.length);
   }
   return result;
 }
@@ -144,7 +172,27 @@ export async function occlusionMap(
   if (!(classIndex >= 0 && classIndex < base.length)) throw new RangeError(`no class ${classIndex}`);
   const baseProb = base[classIndex];
   const source = fillSource(image, options.fill ?? 'grey', patch);
+  const engine = options.method === 'incremental' ? new IncrementalOcclusion(tf, loaded, image) : undefined;
+  try {
+    const probe = engine
+      ? incrementalProbe(engine, source, patch)
+      : fullProbe(tf, loaded, image, source, patch);
+    return await gridProbabilities(probe, image, rows, cols, classIndex, baseProb, options);
+  } finally {
+    engine?.dispose();
+  }
+}
 
+async function gridProbabilities(
+  probe: BatchProbe,
+  image: { height: number; width: number },
+  rows: number,
+  cols: number,
+  classIndex: number,
+  baseProb: number,
+  options: OcclusionOptions,
+): Promise<OcclusionMap> {
+  const { patch, stride } = options;
   const total = rows * cols;
   const known = new Map<number, number>();
   let done = 0;
@@ -155,12 +203,8 @@ export async function occlusionMap(
     const coarseRows = gridCells(image.height, patch, coarseStride);
     const coarseCols = gridCells(image.width, patch, coarseStride);
     const coarse = await occludedProbabilities(
-      tf,
-      loaded,
-      image,
-      source,
+      probe,
       gridPositions(coarseRows, coarseCols, coarseStride),
-      patch,
       classIndex,
       options,
     );
@@ -180,12 +224,8 @@ export async function occlusionMap(
   const todo = all.map((_, i) => i).filter((i) => !known.has(i));
   const already = done;
   const fresh = await occludedProbabilities(
-    tf,
-    loaded,
-    image,
-    source,
+    probe,
     todo.map((i) => all[i]),
-    patch,
     classIndex,
     {
       ...options,
@@ -232,6 +272,6 @@ export async function occludedProbability(
 ): Promise<number> {
   checkInputSize(loaded.manifest, image);
   const source = cachedFillSource(image, fill, patch);
-  const [p] = await occludedProbabilities(tf, loaded, image, source, [{ y, x }], patch, classIndex, {});
-  return p;
+  const { probs } = await fullProbe(tf, loaded, image, source, patch)([{ y, x }]);
+  return probs[classIndex];
 }

@@ -5,6 +5,7 @@ import type { Tensor, Tf } from '@/lib/tf';
 import { layerActivations, spatialShape } from './activations';
 import type { PixelImage } from './image';
 import { checkInputSize, pixelBatchToInput } from './input';
+import { layerReceptiveFields, neuronReceptiveField } from './receptive-field';
 import { TopK } from './top-k';
 
 /** One image of a set, already decoded and resized to the model's input size. */
@@ -59,6 +60,15 @@ export interface TopActivatingResult {
 
 /** Maps a neuron position of the layer to its receptive field in input pixels. */
 export type ReceptiveFieldOf = (y: number, x: number) => { box: Box; clippedBox: Box };
+
+/** Receptive fields of `layer` from the model's layer graph (lib/viz/receptive-field.ts). */
+export function layerReceptiveFieldOf(loaded: LoadedModel, layer: string): ReceptiveFieldOf {
+  const fields = layerReceptiveFields(loaded.layers);
+  return (y, x) => {
+    const { box, clipped } = neuronReceptiveField(loaded.layers, layer, y, x, fields);
+    return { box, clippedBox: clipped };
+  };
+}
 
 interface Candidate {
   value: number;

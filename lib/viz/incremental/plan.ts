@@ -1,0 +1,206 @@
+// How each layer of a model can run on a window of its input instead of the whole map.
+import type { LayerGeometry, LayerInfo, LoadedModel } from '@/lib/models/types';
+import type { Tensor, Tf } from '@/lib/tf';
+import type { WindowAxis } from './geometry';
+
+type Layer = LoadedModel['model']['layers'][number];
+
+/** A sliding-window layer run with 'valid' padding on a crop whose padding the executor supplies. */
+export interface WindowStep {
+  kind: 'window';
+  axes: [WindowAxis, WindowAxis];
+  /** What the layer's own padding stands for: 0 for convolutions, −∞ for max pooling. */
+  padValue: number;
+  run: (x: Tensor) => Tensor;
+}
+
+/** A layer that treats every position alike and on its own (batch norm, activations, dropout). */
+export interface PointwiseStep {
+  kind: 'pointwise';
+  run: (x: Tensor) => Tensor;
+}
+
+/** An element-wise merge or channel concatenation of same-grid inputs. */
+export interface MergeStep {
+  kind: 'merge';
+  run: (xs: Tensor[]) => Tensor;
+}
+
+/** Anything else runs on whole maps (global pooling, flatten, dense …). */
+export interface FullStep {
+  kind: 'full';
+  run: (xs: Tensor[]) => Tensor;
+}
+
+export type Step = { kind: 'input' } | WindowStep | PointwiseStep | MergeStep | FullStep;
+
+export interface PlannedLayer {
+  info: LayerInfo;
+  step: Step;
+}
+
+const POINTWISE = new Set([
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Softmax',
+  'Dropout',
+  'SpatialDropout2D',
+  'GaussianDropout',
+  'GaussianNoise',
+  'AlphaDropout',
+]);
+
+const MERGE = new Set(['Add', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Subtract', 'Concatenate']);
+
+// Activations that Conv2D fuses into its kernel (tfjs-layers mapActivationToFusedKernel).
+const FUSED_ACTIVATIONS = new Set(['relu', 'linear', 'elu']);
+
+type Config = Record<string, unknown>;
+
+function pair(value: unknown): [number, number] {
+  if (Array.isArray(value)) return [Number(value[0]), Number(value[1] ?? value[0])];
+  return [Number(value), Number(value)];
+}
+
+function isSpatial(shape: readonly number[] | undefined): boolean {
+  return shape !== undefined && shape.length === 3;
+}
+
+function activationOf(tf: Tf, config: Config): ((x: Tensor) => Tensor) | undefined {
+  const name = String(config.activation ?? 'linear');
+  if (name === 'linear') return undefined;
+  const layer = tf.layers.activation({ activation: name as 'relu' });
+  return (x) => layer.apply(x) as Tensor;
+}
+
+function windowAxes(info: LayerInfo, input: LayerInfo): [WindowAxis, WindowAxis] | undefined {
+  const g = info.geometry;
+  if (!g || !isSpatial(input.outputShape) || !isSpatial(info.outputShape)) return undefined;
+  const axis = (a: 0 | 1): WindowAxis => ({
+    extent: (g.kernel[a] - 1) * g.dilation[a] + 1,
+    stride: g.stride[a],
+    padBefore: g.padBefore[a],
+    inputSize: input.outputShape[a],
+    outputSize: info.outputShape[a],
+  });
+  const axes: [WindowAxis, WindowAxis] = [axis(0), axis(1)];
+  return axes.every((a) => a.padBefore >= 0) ? axes : undefined;
+}
+
+function windowRun(
+  tf: Tf,
+  layer: Layer,
+  config: Config,
+  geometry: LayerGeometry,
+): WindowStep['run'] | undefined {
+  const strides = geometry.stride;
+  const dilations = geometry.dilation;
+  const weights = layer.getWeights();
+  switch (layer.getClassName()) {
+    case 'Conv2D': {
+      const [filter, bias] = weights;
+      const name = String(config.activation ?? 'linear');
+      const fused = FUSED_ACTIVATIONS.has(name);
+      const after = fused ? undefined : activationOf(tf, config);
+      return (x) => {
+        const y = tf.fused.conv2d({
+          x: x as Parameters<Tf['fused']['conv2d']>[0]['x'],
+          filter: filter as Parameters<Tf['fused']['conv2d']>[0]['filter'],
+          strides,
+          pad: 'valid',
+          dilations,
+          dataFormat: 'NHWC',
+          bias,
+          activation: fused ? (name as 'relu') : 'linear',
+        });
+        return after ? after(y) : y;
+      };
+    }
+    case 'DepthwiseConv2D': {
+      const [kernel, bias] = weights;
+      const after = activationOf(tf, config);
+      return (x) => {
+        let y: Tensor = tf.depthwiseConv2d(
+          x as Parameters<Tf['depthwiseConv2d']>[0],
+          kernel as Parameters<Tf['depthwiseConv2d']>[1],
+          strides,
+          'valid',
+          'NHWC',
+          dilations,
+        );
+        if (bias) y = tf.add(y, tf.reshape(bias, [1, 1, 1, -1]));
+        return after ? after(y) : y;
+      };
+    }
+    case 'MaxPooling2D':
+    case 'MaxPool2D': {
+      const size = pair(config.poolSize ?? 2);
+      return (x) => tf.maxPool(x as Parameters<Tf['maxPool']>[0], size, strides, 'valid');
+    }
+    case 'AveragePooling2D':
+    case 'AvgPool2D': {
+      // 'same' average pooling divides by the count of real pixels: not a plain padded window.
+      if (config.padding !== 'valid') return undefined;
+      const size = pair(config.poolSize ?? 2);
+      return (x) => tf.avgPool(x as Parameters<Tf['avgPool']>[0], size, strides, 'valid');
+    }
+    case 'ZeroPadding2D':
+      return (x) => x;
+    default:
+      return undefined;
+  }
+}
+
+function padValueOf(layer: Layer): number {
+  const name = layer.getClassName();
+  return name === 'MaxPooling2D' || name === 'MaxPool2D' ? Number.NEGATIVE_INFINITY : 0;
+}
+
+function applyLayer(layer: Layer): FullStep['run'] {
+  return (xs) => layer.apply(xs.length === 1 ? xs[0] : xs) as Tensor;
+}
+
+function planLayer(tf: Tf, loaded: LoadedModel, info: LayerInfo, byName: Map<string, LayerInfo>): Step {
+  if (info.kind === 'input') return { kind: 'input' };
+  const layer = loaded.model.getLayer(info.name);
+  const config = layer.getConfig() as Config;
+  const inputs = info.inbound.map((name) => byName.get(name));
+  const spatialIn = inputs.length > 0 && inputs.every((i) => isSpatial(i?.outputShape));
+  const channelsLast = config.dataFormat === undefined || config.dataFormat === 'channelsLast';
+  const full: FullStep = { kind: 'full', run: applyLayer(layer) };
+  if (!spatialIn || !channelsLast || !isSpatial(info.outputShape)) return full;
+  const className = layer.getClassName();
+
+  if (inputs.length === 1) {
+    const axes = windowAxes(info, inputs[0]!);
+    const run = axes && info.geometry && windowRun(tf, layer, config, info.geometry);
+    if (axes && run) return { kind: 'window', axes, padValue: padValueOf(layer), run };
+    const sameGrid =
+      info.outputShape[0] === inputs[0]!.outputShape[0] && info.outputShape[1] === inputs[0]!.outputShape[1];
+    const softmaxOnChannels = className !== 'Softmax' || [undefined, -1, 3].includes(config.axis as number);
+    if (POINTWISE.has(className) && sameGrid && softmaxOnChannels) {
+      return { kind: 'pointwise', run: (x) => layer.apply(x) as Tensor };
+    }
+    return full;
+  }
+  const sameGrids = inputs.every(
+    (i) => i!.outputShape[0] === info.outputShape[0] && i!.outputShape[1] === info.outputShape[1],
+  );
+  const onChannels = className !== 'Concatenate' || [undefined, -1, 3].includes(config.axis as number);
+  if (MERGE.has(className) && sameGrids && onChannels) {
+    return { kind: 'merge', run: (xs) => layer.apply(xs) as Tensor };
+  }
+  return full;
+}
+
+/** Every layer in topological order with how it can run on windows. */
+export function planModel(tf: Tf, loaded: LoadedModel): PlannedLayer[] {
+  if (loaded.layers.length === 0)
+    throw new Error('incremental inference needs the layer graph (loaded.layers)');
+  const byName = new Map(loaded.layers.map((l) => [l.name, l]));
+  return loaded.layers.map((info) => ({ info, step: planLayer(tf, loaded, info, byName) }));
+}
