@@ -3,7 +3,11 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 
 export interface Preprocessing {
-  /** Resize so the shorter side is `resize` (then centre-crop to the input size), or resize the whole image. */
+  /**
+   * 'shorter-side-then-center-crop': resize so the shorter side is `resizeTo`, then centre-crop the input size.
+   * 'center-crop-square-then-resize': centre-crop the largest square, then resize it to the input size.
+   * 'stretch': resize the whole image to the input size, ignoring its aspect ratio.
+   */
   resize: 'shorter-side-then-center-crop' | 'center-crop-square-then-resize' | 'stretch';
   /** For 'shorter-side-then-center-crop': the side before cropping (e.g. 256 for a 227 crop). */
   resizeTo?: number;
@@ -21,12 +25,24 @@ export interface ModelManifest {
   source: string;
   inputSize: { height: number; width: number; channels: 1 | 3 };
   preprocessing: Preprocessing;
+  /** One name per output class. A manifest file may omit them: loadModel then fills "0".."n-1". */
   labels: string[];
   output: 'softmax' | 'logits';
   /** Relative to the manifest: the tf.js LayersModel JSON. */
   modelUrl: string;
   /** Measured held-out accuracy, where known. */
   accuracy?: { value: number; dataset: string };
+  /** Free text for the UI: what the model was trained on, caveats. */
+  description?: string;
+}
+
+/** Where a loaded model came from. */
+export type ModelOriginKind = 'builtin' | 'pack' | 'directory' | 'url' | 'upload';
+
+export interface ModelOrigin {
+  kind: ModelOriginKind;
+  /** Directory, URL or upload name, for messages and the UI. */
+  location: string;
 }
 
 export type LayerKind =
@@ -37,11 +53,13 @@ export type LayerKind =
   | 'max-pool'
   | 'avg-pool'
   | 'zero-padding'
+  | 'cropping'
   | 'concatenate'
   | 'add'
   | 'pointwise'
   | 'global-pool'
   | 'flatten'
+  | 'reshape'
   | 'dense'
   | 'other';
 
@@ -49,7 +67,10 @@ export interface LayerGeometry {
   kernel: [number, number];
   stride: [number, number];
   dilation: [number, number];
-  /** Padding added before the first row / column, in this layer's input pixels (TF 'same' offsets resolved). */
+  /**
+   * Padding added before the first row / column, in this layer's input pixels (TF 'same' offsets resolved).
+   * Negative for cropping.
+   */
   padBefore: [number, number];
 }
 
@@ -57,9 +78,11 @@ export interface LayerInfo {
   name: string;
   kind: LayerKind;
   className: string;
-  /** [height, width, channels]; null where the layer has no spatial output (dense). */
+  /** Output shape without the batch dimension: [height, width, channels] for spatial layers, [units] for flat ones. */
   outputShape: number[];
+  /** Names of the layers feeding this one, in order (empty for the input). */
   inbound: string[];
+  /** Kernel geometry, for layers that slide a window (conv, pooling, padding, cropping). */
   geometry?: LayerGeometry;
 }
 
@@ -77,5 +100,6 @@ export interface LoadedModel {
   manifest: ModelManifest;
   model: LayersModel;
   layers: LayerInfo[];
+  origin?: ModelOrigin;
   dispose(): void;
 }

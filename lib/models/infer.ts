@@ -1,0 +1,51 @@
+// A manifest for a model that came without one: input size from the topology, plain x/255 scaling, labels
+// filled with class indices once the model is built (an empty labels list means "fill at load").
+import type { ModelJson } from './model-json';
+import { topologyInputShape } from './model-json';
+import type { ModelManifest } from './types';
+
+export interface InferManifestOptions {
+  id: string;
+  name?: string;
+  source: string;
+  modelUrl?: string;
+}
+
+export function inferManifest(modelJson: ModelJson, options: InferManifestOptions): ModelManifest {
+  const shape = topologyInputShape(modelJson);
+  if (shape?.length !== 3 || shape.some((dim) => dim < 1) || (shape[2] !== 1 && shape[2] !== 3)) {
+    throw new Error(
+      `cannot infer a manifest for ${options.source}: the model's input is [${shape?.join(', ') ?? 'unknown'}], ` +
+        'expected [height, width, 1 or 3]; add a manifest.json next to model.json',
+    );
+  }
+  const [height, width, channels] = shape as [number, number, 1 | 3];
+  return {
+    id: options.id,
+    name: options.name ?? options.id,
+    source: options.source,
+    inputSize: { height, width, channels },
+    preprocessing: { resize: 'stretch', mean: [0, 0, 0], scale: 1 / 255, offset: 0, channels },
+    labels: [],
+    output: endsWithSoftmax(modelJson) ? 'softmax' : 'logits',
+    modelUrl: options.modelUrl ?? 'model.json',
+    description: 'Manifest inferred from model.json: input scaled x/255, labels are class indices.',
+  };
+}
+
+interface LayerJson {
+  class_name?: string;
+  config?: { activation?: string };
+}
+
+/** Whether the last layer that computes something (not a reshape, flatten or dropout) is a softmax. */
+function endsWithSoftmax(modelJson: ModelJson): boolean {
+  const topology = modelJson.modelTopology as Record<string, unknown>;
+  const root = (topology.model_config ?? topology) as { config?: unknown };
+  const config = root.config as { layers?: LayerJson[] } | LayerJson[] | undefined;
+  const layers = (Array.isArray(config) ? config : (config?.layers ?? [])).filter(
+    (layer) => !['Reshape', 'Flatten', 'Dropout'].includes(layer.class_name ?? ''),
+  );
+  const last = layers[layers.length - 1];
+  return last?.class_name === 'Softmax' || last?.config?.activation === 'softmax';
+}

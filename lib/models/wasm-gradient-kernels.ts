@@ -1,0 +1,191 @@
+// Two gradient kernels the tf.js wasm backend (4.22) does not ship: Conv2DBackpropFilter (needed to train any
+// Conv2D) and DepthwiseConv2dNativeBackpropInput (needed for input gradients through depthwise convolutions,
+// e.g. saliency or empirical receptive fields on MobileNet). Both are written with ops the backend does have,
+// so the same code serves Node and the browser.
+import type {
+  KernelBackend,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  Tensor,
+  Tensor4D,
+  TensorInfo,
+} from '@tensorflow/tfjs';
+import type { Tf } from '@/lib/tf';
+
+type Pair = [number, number];
+type PadAttr =
+  | 'valid'
+  | 'same'
+  | number
+  | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Registers the missing kernels for `backendName` (default 'wasm'); kernels that already exist are kept. */
+export function registerWasmGradientKernels(tf: Tf, backendName = 'wasm'): void {
+  const kernels: [string, (tf: Tf, inputs: Record<string, Tensor>, attrs: NamedAttrMap) => Tensor][] = [
+    ['Conv2DBackpropFilter', conv2dBackpropFilter],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
+  ];
+  for (const [kernelName, compute] of kernels) {
+    if (tf.getKernel(kernelName, backendName)) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        runComposite(tf, backend as KernelBackend, inputs, attrs ?? {}, compute),
+    });
+  }
+}
+
+/**
+ * Runs ops inside a kernel: wraps the input infos as tensors, computes, and copies the (small) result into
+ * a fresh buffer of the backend so the engine owns it like any kernel output.
+ */
+function runComposite(
+  tf: Tf,
+  backend: KernelBackend,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+  compute: (tf: Tf, inputs: Record<string, Tensor>, attrs: NamedAttrMap) => Tensor,
+): TensorInfo {
+  const engine = tf.engine();
+  const wrapped: Record<string, Tensor> = {};
+  for (const [name, info] of Object.entries(inputs)) {
+    if (!info) continue;
+    wrapped[name] = engine.makeTensorFromTensorInfo(info, backend);
+    // The wrapper shares the input's buffer: count it, so disposing the wrapper leaves the buffer alive.
+    backend.incRef(info.dataId);
+  }
+  try {
+    const result = tf.tidy(() => compute(tf, wrapped, attrs));
+    const values = result.dataSync();
+    const { shape, dtype } = result;
+    result.dispose();
+    return { dataId: backend.write(values, shape, dtype), shape, dtype };
+  } finally {
+    for (const tensor of Object.values(wrapped)) tensor.dispose();
+  }
+}
+
+function pair(value: unknown): Pair {
+  return typeof value === 'number' ? [value, value] : [(value as number[])[0], (value as number[])[1]];
+}
+
+/**
+ * dW[i, j, ci, co] = Σ_b,y,x xPadded[b, y·sh + i, x·sw + j, ci] · dy[b, y, x, co]: a convolution of the
+ * input (batch and channels swapped) with dy as the filter, dilated by the forward stride.
+ */
+function conv2dBackpropFilter(tf: Tf, { x, dy }: Record<string, Tensor>, attrs: NamedAttrMap): Tensor {
+  const filterShape = attrs.filterShape as [number, number, number, number];
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('Conv2DBackpropFilter: only NHWC is supported on this backend');
+  const strides = pair(attrs.strides);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    attrs.pad as PadAttr,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const { top, bottom, left, right } = info.padInfo;
+  const padded = tf.pad(x as Tensor4D, [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ]);
+  const input = tf.transpose(padded, [3, 1, 2, 0]) as Tensor4D;
+  const filter = tf.transpose(dy as Tensor4D, [1, 2, 0, 3]) as Tensor4D;
+  const full = tf.conv2d(input, filter, 1, 'valid', 'NHWC', strides);
+  const [kh, kw] = filterShape;
+  const cropped = tf.slice(full, [0, 0, 0, 0], [-1, kh, kw, -1]);
+  return tf.transpose(cropped, [1, 2, 0, 3]);
+}
+
+/**
+ * dx = the transposed depthwise convolution: dy with zeros inserted between strided rows/columns, padded,
+ * correlated with the spatially flipped filter per channel, then summed over the channel multiplier.
+ */
+function depthwiseBackpropInput(tf: Tf, { dy, filter }: Record<string, Tensor>, attrs: NamedAttrMap): Tensor {
+  const inputShape = attrs.inputShape as [number, number, number, number];
+  const [batch, height, width, channels] = inputShape;
+  const [kh, kw, , multiplier] = filter.shape as [number, number, number, number];
+  const strides = pair(attrs.strides);
+  const dilations = pair(attrs.dilations);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    attrs.pad as PadAttr,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    true,
+  );
+  const upsampled = insertZeros(tf, dy as Tensor4D, strides);
+  const before: Pair = [
+    (kh - 1) * dilations[0] - info.padInfo.top,
+    (kw - 1) * dilations[1] - info.padInfo.left,
+  ];
+  const after: Pair = [
+    height + (kh - 1) * dilations[0] - upsampled.shape[1] - before[0],
+    width + (kw - 1) * dilations[1] - upsampled.shape[2] - before[1],
+  ];
+  const framed = padOrCrop(tf, upsampled, before, after);
+  const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]) as Tensor4D;
+  const perOutputChannel = tf.depthwiseConv2d(framed, flipped, 1, 'valid', 'NHWC', dilations);
+  return tf.sum(tf.reshape(perOutputChannel, [batch, height, width, channels, multiplier]), 4);
+}
+
+/** [B, H, W, C] → [B, (H−1)·sh + 1, (W−1)·sw + 1, C] with the values on the stride grid and zeros between. */
+function insertZeros(tf: Tf, x: Tensor4D, [sh, sw]: Pair): Tensor4D {
+  const [batch, height, width, channels] = x.shape;
+  let result = x;
+  if (sh > 1) {
+    const rows = tf.pad(tf.reshape(result, [batch, height, 1, width * channels]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+    ]);
+    result = tf.slice(tf.reshape(rows, [batch, height * sh, width, channels]) as Tensor4D, 0, [
+      -1,
+      (height - 1) * sh + 1,
+      -1,
+      -1,
+    ]);
+  }
+  if (sw > 1) {
+    const [, rowsNow] = result.shape;
+    const cols = tf.pad(tf.reshape(result, [batch * rowsNow, width, 1, channels]), [
+      [0, 0],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
+    result = tf.slice(tf.reshape(cols, [batch, rowsNow, width * sw, channels]) as Tensor4D, 0, [
+      -1,
+      -1,
+      (width - 1) * sw + 1,
+      -1,
+    ]);
+  }
+  return result;
+}
+
+/** Pads (positive amounts) or crops (negative amounts) rows and columns on each side. */
+function padOrCrop(tf: Tf, x: Tensor4D, before: Pair, after: Pair): Tensor4D {
+  const padded = tf.pad(x, [
+    [0, 0],
+    [Math.max(before[0], 0), Math.max(after[0], 0)],
+    [Math.max(before[1], 0), Math.max(after[1], 0)],
+    [0, 0],
+  ]);
+  const [, h, w] = padded.shape;
+  const top = Math.max(-before[0], 0);
+  const left = Math.max(-before[1], 0);
+  return tf.slice(
+    padded,
+    [0, top, left, 0],
+    [-1, h - top - Math.max(-after[0], 0), w - left - Math.max(-after[1], 0), -1],
+  );
+}
