@@ -23,7 +23,7 @@ export function LayerTable({
   onPick?: (name: string) => void;
 }) {
   return (
-    <div className="max-h-[28rem] overflow-auto rounded-lg border border-slate-200 bg-white">
+    <div className="max-h-[28rem] self-start overflow-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm tabular-nums">
         <caption className="sr-only">Layers with their receptive field size and jump in input pixels</caption>
         <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-600">

@@ -116,7 +116,7 @@ export function ReceptiveFieldCanvas({
       tabIndex={onPick ? 0 : undefined}
       onPointerDown={pick}
       onKeyDown={onKeyDown}
-      className={`block h-auto max-w-full rounded-lg bg-slate-100 focus-visible:outline-4 focus-visible:outline-indigo-500 ${
+      className={`block h-auto max-w-full rounded-lg focus-visible:outline-4 focus-visible:outline-indigo-500 ${
         onPick && field ? 'cursor-crosshair' : ''
       }`}
       style={{ width, aspectRatio: `${width} / ${height}` }}

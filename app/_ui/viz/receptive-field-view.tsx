@@ -7,6 +7,7 @@ import { fitScale } from './geometry';
 import { LayerTable } from './layer-table';
 import { ReceptiveFieldCanvas } from './receptive-field-canvas';
 import {
+  channelCount,
   inputSizeOf,
   maxOverhang,
   type NeuronRef,
@@ -63,7 +64,7 @@ export function ReceptiveFieldView({
   const margin = useMemo(() => {
     const overhang = Math.min(
       maxOverhang(layers, fields, inputSize),
-      Math.max(inputSize.height, inputSize.width) / 4,
+      Math.max(inputSize.height, inputSize.width) / 6,
     );
     return Math.max(8, Math.ceil(overhang * scale) + 4);
   }, [layers, fields, inputSize, scale]);
@@ -75,9 +76,11 @@ export function ReceptiveFieldView({
   const boxes = field && shown ? neuronBoxes(field, shown.y, shown.x, inputSize) : null;
   const position = useMemo(() => (shown ? { y: shown.y, x: shown.x } : null), [shown]);
 
+  // Switching layers keeps the channel where the new layer has it.
+  const keptChannel = Math.min(neuron?.channel ?? 0, info ? channelCount(info) - 1 : 0);
   const pickNeuron =
     onPickNeuron && layer
-      ? (p: { y: number; x: number }) => onPickNeuron({ layer, channel: shown?.channel ?? 0, y: p.y, x: p.x })
+      ? (p: { y: number; x: number }) => onPickNeuron({ layer, channel: keptChannel, y: p.y, x: p.x })
       : undefined;
 
   const label = shown

@@ -1,0 +1,119 @@
+'use client';
+
+import { useMemo } from 'react';
+import type { FilterSimilarity, TileNormalization } from '@/lib/viz/filters';
+import type { RgbaTile } from '@/lib/viz/image';
+import { FilterControls } from './filter-controls';
+import { FilterGrid } from './filter-grid';
+import { duplicatePartners, identityOrder } from './filters-geometry';
+import { NearDuplicates } from './near-duplicates';
+import { SimilarityMatrix } from './similarity-matrix';
+
+export interface FiltersViewProps {
+  layer: string;
+  /** One tile per filter. */
+  tiles: RgbaTile[];
+  similarity: FilterSimilarity | null;
+  /** The unit-norm input that fires each first-layer filter most, one per filter. */
+  preferred?: RgbaTile[];
+  normalization: TileNormalization;
+  onNormalization?: (normalization: TileNormalization) => void;
+  /** Show filters in the similarity order (alike next to each other) instead of their index order. */
+  ordered: boolean;
+  onOrdered?: (ordered: boolean) => void;
+  selected?: number;
+  onSelectFilter?: (index: number) => void;
+}
+
+/** About 48 screen px per tile, in whole multiples of the kernel size so pixels stay square. */
+function tileSizeFor(tiles: RgbaTile[]): number {
+  const side = Math.max(1, ...tiles.map((t) => Math.max(t.height, t.width)));
+  return Math.max(side, Math.round(48 / side) * side);
+}
+
+export function FiltersView({
+  layer,
+  tiles,
+  similarity,
+  preferred,
+  normalization,
+  onNormalization,
+  ordered,
+  onOrdered,
+  selected,
+  onSelectFilter,
+}: FiltersViewProps) {
+  const order = useMemo(
+    () =>
+      ordered && similarity?.order.length === tiles.length ? similarity.order : identityOrder(tiles.length),
+    [ordered, similarity, tiles.length],
+  );
+  const flagged = useMemo(
+    () => new Set(duplicatePartners(similarity?.nearDuplicates ?? []).keys()),
+    [similarity],
+  );
+  const tileSize = tileSizeFor(tiles);
+  const columns = Math.max(1, Math.ceil(Math.sqrt(tiles.length)));
+  const kernel = tiles[0] ? `${tiles[0].height}×${tiles[0].width}` : '';
+
+  return (
+    <section
+      data-testid="filters-view"
+      data-layer={layer}
+      aria-label={`Filters of ${layer}`}
+      className="space-y-5"
+    >
+      <header className="flex flex-wrap items-center justify-between gap-4">
+        <p className="text-lg text-slate-700">
+          <span className="font-mono font-semibold">{layer}</span>: {tiles.length} filters{' '}
+          {kernel && `of ${kernel} px`}
+        </p>
+        <FilterControls
+          normalization={normalization}
+          onNormalization={onNormalization}
+          ordered={ordered}
+          onOrdered={similarity ? onOrdered : undefined}
+        />
+      </header>
+      <div className="flex flex-wrap items-start gap-8">
+        <FilterGrid
+          title="Filters"
+          testId="filter-grid"
+          tiles={tiles}
+          order={order}
+          columns={columns}
+          tileSize={tileSize}
+          selected={selected}
+          flagged={flagged}
+          onSelect={onSelectFilter}
+        />
+        {preferred && preferred.length === tiles.length && (
+          <FilterGrid
+            title="Preferred input (unit norm)"
+            testId="preferred-grid"
+            tiles={preferred}
+            order={order}
+            columns={columns}
+            tileSize={tileSize}
+            selected={selected}
+            flagged={flagged}
+            onSelect={onSelectFilter}
+          />
+        )}
+      </div>
+      {similarity ? (
+        <div className="flex flex-wrap items-start gap-8">
+          <SimilarityMatrix
+            similarity={similarity}
+            order={order}
+            selected={selected}
+            onSelect={onSelectFilter}
+          />
+          <NearDuplicates similarity={similarity} tiles={tiles} onSelect={onSelectFilter} />
+        </div>
+      ) : (
+        <p className="text-slate-500">Similarity not computed yet.</p>
+      )}
+    </section>
+  );
+}

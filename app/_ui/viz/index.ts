@@ -1,0 +1,16 @@
+export type { ColourBarProps } from './colour-bar';
+export { ColourBar } from './colour-bar';
+export type { FiltersViewProps } from './filters-view';
+export { FiltersView } from './filters-view';
+export type { Point, Size } from './geometry';
+export { dropChecksum } from './occlusion-geometry';
+export type { OcclusionViewProps } from './occlusion-view';
+export { OcclusionView } from './occlusion-view';
+export type { ProgressBarProps } from './progress-bar';
+export { ProgressBar } from './progress-bar';
+export type { NeuronRef } from './receptive-field-geometry';
+export type { ReceptiveFieldViewProps } from './receptive-field-view';
+export { ReceptiveFieldView } from './receptive-field-view';
+export { ResultSourceBadge } from './result-source-badge';
+export type { TopActivatingViewProps } from './top-activating-view';
+export { TopActivatingView } from './top-activating-view';

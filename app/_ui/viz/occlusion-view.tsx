@@ -1,0 +1,152 @@
+'use client';
+
+import { interpolateYlOrRd } from 'd3-scale-chromatic';
+import type { PixelImage } from '@/lib/viz/image';
+import type { OcclusionMap } from '@/lib/viz/occlusion';
+import { colourLut } from './colour';
+import { ColourBar } from './colour-bar';
+import { fitScale, type Point } from './geometry';
+import { OcclusionCanvas } from './occlusion-canvas';
+import { maxDrop } from './occlusion-geometry';
+import { ProgressBar } from './progress-bar';
+import { ResultSourceBadge } from './result-source-badge';
+
+// Small drops stay nearly transparent so the photo shows through; the square root keeps moderate drops visible.
+const DROP_LUT = colourLut(interpolateYlOrRd, 256, (t) => 0.1 + 0.8 * Math.sqrt(t));
+
+export interface OcclusionViewProps {
+  /** The input image at the model's input size. */
+  image: PixelImage | null;
+  map: OcclusionMap | null;
+  classLabel: string;
+  /** Top-left corner of the live patch in model-input pixels (may be negative: the patch can hang over the edge). */
+  probe: Point | null;
+  /** The class probability with the patch at `probe`; null while it is being computed. */
+  probeProb: number | null;
+  patch: number;
+  /**
+   * Absent: read-only. Called while dragging (throttled to ~20 per second, the final position always
+   * delivered). Releasing keeps the patch in place; Escape or "Remove patch" calls it with null.
+   */
+  onProbe?: (probe: Point | null) => void;
+  progress?: { done: number; total?: number } | null;
+  /** Where the result was computed, e.g. "server (wasm)" or "your browser (webgl)". */
+  source?: string;
+  /** Interpolate the heatmap between cell centres; by default each cell is a flat stride×stride square. */
+  smooth?: boolean;
+  displaySize?: number;
+}
+
+/** Without an image, the smallest input the map fits (or a placeholder square). */
+function sizeFromMap(map: OcclusionMap | null): { height: number; width: number } {
+  if (!map) return { height: 224, width: 224 };
+  return { height: (map.rows - 1) * map.stride + map.patch, width: (map.cols - 1) * map.stride + map.patch };
+}
+
+const prob = (p: number | null | undefined) => (p === null || p === undefined ? '–' : p.toFixed(2));
+
+export function OcclusionView({
+  image,
+  map,
+  classLabel,
+  probe,
+  probeProb,
+  patch,
+  onProbe,
+  progress,
+  source,
+  smooth = false,
+  displaySize = 384,
+}: OcclusionViewProps) {
+  const inputSize = image ? { height: image.height, width: image.width } : sizeFromMap(map);
+  const scale = fitScale(inputSize, displaySize);
+  const top = map ? maxDrop(map.drop) : 0;
+  const running = progress && (progress.total === undefined || progress.done < progress.total);
+  const label = `Input image${map ? ' with the probability drop for each patch position' : ''}${
+    probe ? `, grey patch at y ${probe.y}, x ${probe.x}` : ''
+  }${onProbe ? '. Drag, or use the arrow keys, to move the patch; Escape removes it.' : ''}`;
+
+  return (
+    <section
+      data-testid="occlusion-view"
+      data-base-prob={map?.baseProb}
+      data-probe-prob={probeProb ?? undefined}
+      aria-label="Occlusion sensitivity"
+      className="flex flex-wrap items-start gap-8"
+    >
+      <div className="flex flex-col gap-3">
+        <OcclusionCanvas
+          image={image}
+          inputSize={inputSize}
+          map={map}
+          lut={DROP_LUT}
+          probe={probe}
+          patch={patch}
+          scale={scale}
+          smooth={smooth}
+          label={label}
+          onProbe={onProbe}
+        />
+        {running && progress && (
+          <ProgressBar
+            done={progress.done}
+            total={progress.total}
+            unit="positions"
+            label="Patch positions computed"
+          />
+        )}
+      </div>
+      <div className="flex max-w-md flex-col gap-5">
+        <div className="flex flex-wrap items-center gap-2">
+          {source && <ResultSourceBadge source={source} />}
+          {map && (
+            <span className="text-sm text-slate-600">
+              patch {map.patch} px · stride {map.stride} px · {map.rows}×{map.cols} positions
+            </span>
+          )}
+        </div>
+        <p
+          className="text-3xl font-semibold tabular-nums leading-tight"
+          aria-live="polite"
+          data-testid="occlusion-readout"
+        >
+          P({classLabel}) = {prob(map?.baseProb)}
+          {probe ? (
+            <>
+              {' '}
+              → <span className="text-rose-700">{prob(probeProb)}</span>
+              <span className="block text-lg font-normal text-slate-600">with the patch here</span>
+            </>
+          ) : (
+            <span className="block text-lg font-normal text-slate-600">on the clean image</span>
+          )}
+        </p>
+        {map && (
+          <p className="text-base text-slate-700">
+            Base probability <span className="font-semibold tabular-nums">{map.baseProb.toFixed(3)}</span>.
+            Red: covering that spot costs the most.
+          </p>
+        )}
+        {map && (
+          <ColourBar
+            lut={DROP_LUT}
+            min={0}
+            max={top}
+            format={(v) => v.toFixed(2)}
+            label={`Drop in P(${classLabel}) when covered`}
+            width={260}
+          />
+        )}
+        {onProbe && probe && (
+          <button
+            type="button"
+            onClick={() => onProbe(null)}
+            className="self-start rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            Remove patch
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
