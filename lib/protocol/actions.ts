@@ -24,6 +24,13 @@ export type OcclusionParams = z.infer<typeof occlusionParamsSchema>;
 
 const probeSchema = z.object({ y: z.number().int().min(0).max(4096), x: z.number().int().min(0).max(4096) });
 
+export const filterDisplaySchema = z.object({
+  normalization: z.enum(['per-filter', 'shared']),
+  ordered: z.boolean(),
+  selected: z.number().int().min(0).max(100_000).nullable(),
+});
+export type FilterDisplay = z.infer<typeof filterDisplaySchema>;
+
 /** What a client asks the session to do. The server adds seq, time and actor. */
 export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view.set'), view: viewSchema }),
@@ -38,6 +45,7 @@ export const actionSchema = z.discriminatedUnion('type', [
     channels: z.array(z.number().int().min(0).max(100_000)).max(64),
   }),
   z.object({ type: z.literal('occlusion.set'), params: occlusionParamsSchema }),
+  z.object({ type: z.literal('filters.set'), display: filterDisplaySchema }),
   z.object({ type: z.literal('probe.set'), probe: probeSchema.nullable() }),
   z.object({ type: z.literal('mode.set'), mode: z.enum(['follow', 'free']) }),
   /** Where derived results are computed: the server, or each browser by itself. */

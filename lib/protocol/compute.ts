@@ -18,6 +18,7 @@ export const imageSetIdSchema = z
  * the same numbers on the server and in any browser, so it is cached by its key.
  */
 export const computeRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('model-info'), modelId: modelIdSchema }),
   z.object({ kind: z.literal('predict'), modelId: modelIdSchema, imageId: imageIdSchema }),
   z.object({
     kind: z.literal('occlusion'),

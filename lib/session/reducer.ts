@@ -51,7 +51,9 @@ function apply(state: SessionState, { body, seq, actor }: LoggedEvent): SessionS
         pinned: [],
         channels: [],
         probe: null,
+        imageId: null,
         occlusion: { ...state.occlusion, classIndex: null },
+        filters: { ...state.filters, selected: null },
       };
     case 'image.set':
       return { ...state, imageId: body.imageId, probe: null };
@@ -73,6 +75,8 @@ function apply(state: SessionState, { body, seq, actor }: LoggedEvent): SessionS
       return { ...state, channels: [...new Set(body.channels)] };
     case 'occlusion.set':
       return { ...state, occlusion: body.params };
+    case 'filters.set':
+      return { ...state, filters: body.display };
     case 'probe.set':
       return { ...state, probe: body.probe };
     case 'mode.set':

@@ -1,4 +1,4 @@
-import type { OcclusionParams, View } from '../protocol/actions';
+import type { FilterDisplay, OcclusionParams, View } from '../protocol/actions';
 import type { ComputeBackendName, Neuron, Role } from '../protocol/primitives';
 
 export interface ParticipantState {
@@ -23,6 +23,7 @@ export interface SessionState {
   pinned: Neuron[];
   channels: number[];
   occlusion: OcclusionParams;
+  filters: FilterDisplay;
   /** The instructor's live patch position (top-left, model-input pixels); null when not dragging. */
   probe: { y: number; x: number } | null;
   mode: 'follow' | 'free';
@@ -44,6 +45,7 @@ export function initialState(): SessionState {
     pinned: [],
     channels: [],
     occlusion: DEFAULT_OCCLUSION,
+    filters: { normalization: 'per-filter', ordered: false, selected: null },
     probe: null,
     mode: 'follow',
     compute: 'server',

@@ -4,8 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import type { HwcPixels } from '../../lib/models/preprocess';
 import type { ImageCatalog } from '../catalog/images';
 import type { ModelFiles } from '../catalog/model-files';
+import { decodeForModel } from '../images/decode';
 import { HttpError, sendJson } from './body';
 import { sendFile } from './files';
 
@@ -68,6 +70,13 @@ export async function routeCatalog(
     await sendFile(res, path, 86_400);
     return true;
   }
+  const pixels = /^\/api\/(pixels|crops)\/([^/]+)\/(.+)$/.exec(pathname);
+  if (pixels && method === 'GET') {
+    const image = await modelInput(decodeURIComponent(pixels[2]), decodeURIComponent(pixels[3]), deps);
+    if (pixels[1] === 'pixels') sendRawPixels(res, image);
+    else await sendPng(res, image);
+    return true;
+  }
   const wasm = /^\/vendor\/tfjs-wasm\/([^/]+)$/.exec(pathname);
   if (wasm && method === 'GET') {
     if (!WASM_FILES.has(wasm[1])) throw new HttpError(404, 'not-found', 'no such file');
@@ -113,4 +122,42 @@ async function acceptImageUpload(req: IncomingMessage, images: ImageCatalog): Pr
   await mkdir(images.uploadsDir, { recursive: true });
   await writeFile(join(images.uploadsDir, file), bytes);
   return { id: images.addUpload(file).id };
+}
+
+/** An image decoded by the server (sharp) at a model's input size. */
+async function modelInput(modelId: string, imageId: string, deps: CatalogDeps): Promise<HwcPixels> {
+  const path = deps.images.resolve(imageId);
+  if (!path) throw new HttpError(404, 'not-found', 'no such image');
+  const served = await deps.models.get(modelId).catch((error: Error) => {
+    throw new HttpError(404, 'not-found', error.message);
+  });
+  return decodeForModel(path, served.manifest);
+}
+
+/** Raw HWC bytes: browsers computing by themselves use these, so their input is the server's to the byte. */
+function sendRawPixels(res: ServerResponse, image: HwcPixels): void {
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': image.data.byteLength,
+    'cache-control': 'public, max-age=86400',
+    'x-image-height': String(image.height),
+    'x-image-width': String(image.width),
+    'x-image-channels': String(image.channels),
+  });
+  res.end(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength));
+}
+
+/** The model's view of an image as a PNG, for thumbnails whose boxes must line up with the input. */
+async function sendPng(res: ServerResponse, image: HwcPixels): Promise<void> {
+  const png = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: image.channels as 1 | 3 },
+  })
+    .png()
+    .toBuffer();
+  res.writeHead(200, {
+    'content-type': 'image/png',
+    'content-length': png.length,
+    'cache-control': 'public, max-age=86400',
+  });
+  res.end(png);
 }

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Action } from '@/lib/protocol/actions';
+import type { ComputeAccepted, ComputeProgress, ComputeRequest } from '@/lib/protocol/compute';
 import type { LoggedEvent } from '@/lib/protocol/events';
 import type { Role } from '@/lib/protocol/primitives';
 import type {
@@ -38,6 +39,8 @@ export class SessionConnection {
     error: null,
   };
   private readonly listeners = new Set<() => void>();
+  private readonly progressListeners = new Map<string, Set<(progress: ComputeProgress) => void>>();
+  private readonly partialListeners = new Map<string, Set<(result: unknown) => void>>();
 
   constructor(
     private readonly joinCode: string,
@@ -50,6 +53,50 @@ export class SessionConnection {
     this.socket.on('disconnect', () => this.update({ status: 'offline' }));
     this.socket.on('session:event', (event) => this.receive(event));
     this.socket.on('session:error', (error) => this.update({ error }));
+    this.socket.on('compute:progress', (progress) => {
+      for (const l of this.progressListeners.get(progress.key) ?? []) l(progress);
+    });
+    this.socket.on('compute:partial', ({ key, result }) => {
+      for (const l of this.partialListeners.get(key) ?? []) l(result);
+    });
+  }
+
+  get connected(): boolean {
+    return this.socket.connected && this.snapshot.status === 'live';
+  }
+
+  /** Asks the server for a derived result; resolves when it is ready or the server declines. */
+  computeOnServer(request: ComputeRequest): Promise<Response<ComputeAccepted>> {
+    return new Promise((resolve) => {
+      if (!this.connected) {
+        resolve({ ok: false, error: { code: 'not-joined', message: 'not connected' } });
+        return;
+      }
+      this.socket.emit('compute:request', request, resolve);
+    });
+  }
+
+  /** Progress of a job anyone in the session started, and early results of one this tab asked for. */
+  watchCompute(
+    key: string,
+    onProgress: (progress: ComputeProgress) => void,
+    onPartial: (result: unknown) => void,
+  ): () => void {
+    const add = <T>(map: Map<string, Set<T>>, value: T) => {
+      const set = map.get(key) ?? new Set<T>();
+      set.add(value);
+      map.set(key, set);
+      return () => {
+        set.delete(value);
+        if (set.size === 0) map.delete(key);
+      };
+    };
+    const a = add(this.progressListeners, onProgress);
+    const b = add(this.partialListeners, onPartial);
+    return () => {
+      a();
+      b();
+    };
   }
 
   getSnapshot = (): ConnectionSnapshot => this.snapshot;

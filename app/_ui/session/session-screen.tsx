@@ -1,67 +1,66 @@
 'use client';
 
+import { useEffect } from 'react';
 import type { Action } from '@/lib/protocol/actions';
+import { ComputeContext } from '../compute/use-computed';
+import { useCatalog } from './catalog';
+import { useFreeExplore } from './free-explore';
+import { FreeExploreBar } from './free-explore-bar';
+import { InstructorControls } from './instructor-controls';
 import { ParticipantList } from './participant-list';
+import { SessionHeader } from './session-header';
+import { useComputeClient } from './use-compute-client';
+import { useDefaults } from './use-defaults';
 import { useSession } from './use-session';
-import { VIEW_LABELS, ViewTabs } from './view-tabs';
+import { ViewArea } from './view-area';
+import { ViewTabs } from './view-tabs';
 
-const STATUS_TEXT = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  offline: 'Reconnecting…',
-  failed: 'Not connected',
-};
-
-/** The live session, for the instructor (drives) and students (follow). */
+/** The live session, for the instructor (drives) and students (follow, or explore when allowed). */
 export function SessionScreen({ joinCode }: { joinCode: string }) {
   const { snapshot, connection } = useSession(joinCode);
-  const { state, role, status, error } = snapshot;
+  const { state: shared, role, status, error } = snapshot;
   const drives = role === 'instructor';
-  const act = (action: Action) => {
-    void connection?.act(action);
-  };
+  const client = useComputeClient(connection, shared);
+  const catalog = useCatalog();
+  const explore = useFreeExplore(drives ? null : shared);
+  const state = drives ? shared : explore.view;
+  const dispatch = drives ? (action: Action) => void connection?.act(action) : explore.apply;
+
+  useDefaults(drives ? shared : null, catalog, client, dispatch);
+  useEffect(() => {
+    if (shared?.title) document.title = `${shared.title} · ConvLens`;
+  }, [shared?.title]);
 
   return (
-    <main className="mx-auto max-w-6xl px-6 py-6">
-      <header className="flex flex-wrap items-center gap-4">
-        <div>
-          <h1 className="text-2xl font-bold">{state?.title || 'ConvLens session'}</h1>
-          <p className="text-sm text-slate-600">
-            {drives ? 'You are driving this session.' : 'Following the instructor.'}{' '}
-            <span data-testid="status" data-status={status}>
-              {STATUS_TEXT[status]}
-            </span>
+    <ComputeContext.Provider value={client}>
+      <main className="mx-auto max-w-7xl px-6 py-6">
+        <SessionHeader title={shared?.title} joinCode={joinCode} drives={drives} status={status} />
+        {error && (
+          <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error.message}
           </p>
-        </div>
-        <div className="ml-auto text-right">
-          <div className="text-xs uppercase tracking-wide text-slate-500">Join code</div>
-          <div data-testid="join-code" className="font-mono text-3xl font-bold tracking-[0.3em]">
-            {joinCode}
+        )}
+        {state && shared && (
+          <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_17rem]">
+            <section aria-label="Shared view" className="min-w-0 space-y-4">
+              {!drives && shared.mode === 'free' && (
+                <FreeExploreBar exploring={explore.exploring} onBackInStep={explore.backInStep} />
+              )}
+              <ViewTabs
+                current={state.view}
+                onSelect={dispatch && ((view) => dispatch({ type: 'view.set', view }))}
+              />
+              <ViewArea state={state} catalog={catalog} dispatch={dispatch} />
+            </section>
+            <aside className="space-y-4">
+              {drives && catalog && dispatch && (
+                <InstructorControls state={shared} catalog={catalog} dispatch={dispatch} />
+              )}
+              <ParticipantList participants={Object.values(shared.participants)} />
+            </aside>
           </div>
-        </div>
-      </header>
-      {error && (
-        <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {error.message}
-        </p>
-      )}
-      {state && (
-        <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_16rem]">
-          <section aria-label="Shared view" className="space-y-4">
-            <ViewTabs
-              current={state.view}
-              onSelect={drives ? (view) => act({ type: 'view.set', view }) : undefined}
-            />
-            <div data-testid="current-view" data-view={state.view} className="rounded-xl border bg-white p-6">
-              <h2 className="text-lg font-semibold">{VIEW_LABELS[state.view]}</h2>
-              <p className="text-sm text-slate-600">Model: {state.modelId}</p>
-            </div>
-          </section>
-          <aside>
-            <ParticipantList participants={Object.values(state.participants)} />
-          </aside>
-        </div>
-      )}
-    </main>
+        )}
+      </main>
+    </ComputeContext.Provider>
   );
 }

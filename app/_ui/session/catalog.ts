@@ -1,0 +1,66 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+
+export interface CatalogModel {
+  id: string;
+  name: string;
+  kind: 'builtin' | 'pack';
+}
+
+export interface CatalogImageSet {
+  id: string;
+  name: string;
+  images: { id: string; file: string; label?: string }[];
+}
+
+export interface Catalog {
+  models: CatalogModel[];
+  sets: CatalogImageSet[];
+  reload(): void;
+}
+
+/** The models and image sets this server offers (built-in always; the packs where present; uploads). */
+export function useCatalog(): Catalog | null {
+  const [catalog, setCatalog] = useState<Omit<Catalog, 'reload'> | null>(null);
+  const [version, setVersion] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the reload trigger
+  useEffect(() => {
+    let live = true;
+    Promise.all([fetch('/api/models').then((r) => r.json()), fetch('/api/images').then((r) => r.json())])
+      .then(([m, i]) => {
+        if (live) setCatalog({ models: m.models, sets: i.sets });
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [version]);
+
+  return catalog && { ...catalog, reload: () => setVersion((v) => v + 1) };
+}
+
+/** The image sets that suit a model: its own for the small models, ImageNet photos for ImageNet models. */
+export function imageSetsFor(modelId: string, sets: CatalogImageSet[]): { single: string[]; many: string[] } {
+  const has = (id: string) => sets.some((s) => s.id === id && s.images.length > 0);
+  const pick = (ids: string[]) => ids.filter(has);
+  if (modelId === 'mnist-cnn') return { single: pick(['mnist', 'uploads']), many: pick(['mnist']) };
+  if (modelId === 'tinyvgg')
+    return { single: pick(['tiny-imagenet', 'uploads']), many: pick(['tiny-imagenet']) };
+  return {
+    single: pick(['test-images', 'imagenet-sample', 'uploads']),
+    many: pick(['imagenet-sample', 'test-images']),
+  };
+}
+
+export function defaultImageFor(modelId: string, sets: CatalogImageSet[]): string | null {
+  const [first] = imageSetsFor(modelId, sets).single;
+  const set = sets.find((s) => s.id === first);
+  const pomeranian = set?.images.find((img) => img.file === 'dog_pomeranian.JPEG');
+  return (pomeranian ?? set?.images[0])?.id ?? null;
+}
+
+export function cropUrl(modelId: string, imageId: string): string {
+  return `/api/crops/${encodeURIComponent(modelId)}/${imageId.split('/').map(encodeURIComponent).join('/')}`;
+}

@@ -1,0 +1,34 @@
+'use client';
+
+import { useMemo } from 'react';
+import type { ModelInfoResult } from '@/lib/compute/types';
+import type { SessionState } from '@/lib/session/state';
+import type { PixelImage } from '@/lib/viz/image';
+import { layerReceptiveFields } from '@/lib/viz/receptive-field';
+import { ReceptiveFieldView } from '../../viz';
+import type { Dispatch } from '../dispatch';
+
+export function ReceptiveFieldPanel({
+  state,
+  info,
+  image,
+  dispatch,
+}: {
+  state: SessionState;
+  info: ModelInfoResult;
+  image: PixelImage | null;
+  dispatch?: Dispatch;
+}) {
+  const fields = useMemo(() => layerReceptiveFields(info.layers), [info.layers]);
+  return (
+    <ReceptiveFieldView
+      image={image}
+      layers={info.layers}
+      fields={fields}
+      layer={state.layer}
+      neuron={state.neuron}
+      onPickLayer={dispatch && ((layer) => dispatch({ type: 'layer.set', layer }))}
+      onPickNeuron={dispatch && ((neuron) => dispatch({ type: 'neuron.set', neuron }))}
+    />
+  );
+}

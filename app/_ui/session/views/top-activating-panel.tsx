@@ -1,0 +1,120 @@
+'use client';
+
+import { useState } from 'react';
+import type { ModelInfoResult } from '@/lib/compute/types';
+import type { SessionState } from '@/lib/session/state';
+import { useComputed } from '../../compute/use-computed';
+import { ResultSourceBadge, TopActivatingView } from '../../viz';
+import { type CatalogImageSet, cropUrl, imageSetsFor } from '../catalog';
+import type { Dispatch } from '../dispatch';
+import { LayerSelect } from './layer-select';
+import { originText } from './origin-text';
+
+const TOP_K = 8;
+const DEFAULT_CHANNELS = 6;
+
+export function TopActivatingPanel({
+  state,
+  info,
+  sets,
+  dispatch,
+}: {
+  state: SessionState;
+  info: ModelInfoResult;
+  sets: CatalogImageSet[];
+  dispatch?: Dispatch;
+}) {
+  const spatial = info.layers.filter((l) => l.outputShape.length === 3 && l.kind !== 'input');
+  const layer = spatial.find((l) => l.name === state.layer) ?? spatial[0];
+  const channelCount = layer?.outputShape[2] ?? 0;
+  const channels = (
+    state.channels.length > 0 ? state.channels : range(Math.min(DEFAULT_CHANNELS, channelCount))
+  ).filter((c) => c < channelCount);
+  const [imageSetId] = imageSetsFor(state.modelId, sets).many;
+  const top = useComputed(
+    layer && imageSetId && channels.length > 0
+      ? { kind: 'top-activating', modelId: state.modelId, imageSetId, layer: layer.name, channels, k: TOP_K }
+      : null,
+  );
+  const labels = new Map(
+    sets.flatMap((s) => s.images.map((img) => [img.id, img.label ?? img.file] as const)),
+  );
+
+  if (!layer) return <p className="text-slate-600">This model has no spatial layers.</p>;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <LayerSelect
+          layers={spatial}
+          value={layer.name}
+          onChange={dispatch && ((name) => dispatch({ type: 'layer.set', layer: name }))}
+        />
+        <ChannelInput
+          channels={channels}
+          max={channelCount}
+          onChange={dispatch && ((c) => dispatch({ type: 'channels.set', channels: c }))}
+        />
+        <span className="text-sm text-slate-600">
+          over {sets.find((s) => s.id === imageSetId)?.name ?? 'no image set'}
+        </span>
+        {top?.origin && <ResultSourceBadge source={originText(top.origin)} />}
+      </div>
+      {top?.status === 'error' && (
+        <p role="alert" className="text-sm text-red-700">
+          {top.error}
+        </p>
+      )}
+      <TopActivatingView
+        result={top?.result ?? null}
+        progress={top?.status === 'loading' ? (top.progress ?? { done: 0 }) : null}
+        imageUrl={(id) => cropUrl(state.modelId, id)}
+        inputSize={info.manifest.inputSize}
+        channels={channels}
+        labelOf={(id) => labels.get(id) ?? id}
+      />
+    </div>
+  );
+}
+
+function ChannelInput({
+  channels,
+  max,
+  onChange,
+}: {
+  channels: number[];
+  max: number;
+  onChange?: (c: number[]) => void;
+}) {
+  const [text, setText] = useState<string | null>(null);
+  const shown = text ?? channels.join(', ');
+  if (!onChange) return <span className="text-sm text-slate-600">channels {shown}</span>;
+  const commit = () => {
+    const parsed = [
+      ...new Set(
+        shown
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map(Number),
+      ),
+    ].filter((c) => Number.isInteger(c) && c >= 0 && c < max);
+    setText(null);
+    if (parsed.length > 0) onChange(parsed.slice(0, 64));
+  };
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="text-slate-600">Channels (0–{max - 1})</span>
+      <input
+        aria-label="Channels"
+        value={shown}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+        className="w-40 rounded border px-2 py-1 font-mono"
+      />
+    </label>
+  );
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
