@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { layerGraph } from '@/lib/models/graph';
 import type { LoadedModel, ModelManifest } from '@/lib/models/types';
 
 export { tf };
@@ -35,7 +36,7 @@ export function manifestFor(
 }
 
 export function wrap(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
-  return { manifest, model, layers: [], dispose: () => model.dispose() };
+  return { manifest, model, layers: layerGraph(model), dispose: () => model.dispose() };
 }
 
 export async function loadPack(dir: string, manifest: ModelManifest): Promise<LoadedModel> {

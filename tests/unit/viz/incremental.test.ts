@@ -1,0 +1,163 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PixelImage } from '@/lib/viz/image';
+import { batchWindows, reachedOutputs } from '@/lib/viz/incremental/geometry';
+import { occlusionMap } from '@/lib/viz/occlusion';
+import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
+
+/**
+ * Every layer kind the incremental path handles: strided and dilated convolutions with 'same' and
+ * 'valid' padding, depthwise, batch norm, activations, 'same' max pooling (padded with −∞), zero
+ * padding, a concatenation and an addition of branches, then a whole-map tail.
+ */
+function branchyNet(output: 'softmax' | 'logits') {
+  const L = tf.layers;
+  const input = tf.input({ shape: [21, 19, 3] });
+  let x = L.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', name: 'c1' }).apply(input);
+  x = L.batchNormalization({ name: 'bn1' }).apply(x);
+  x = L.activation({ activation: 'relu6', name: 'a1' }).apply(x);
+  x = L.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: 'dw', activation: 'relu' }).apply(x);
+  x = L.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same', name: 'mp' }).apply(x);
+  const a = L.conv2d({ filters: 4, kernelSize: 1, activation: 'sigmoid', name: 'e1' }).apply(
+    x,
+  ) as tf.SymbolicTensor;
+  const b = L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'e3' }).apply(
+    x,
+  ) as tf.SymbolicTensor;
+  x = L.concatenate({ name: 'cat' }).apply([a, b]);
+  x = L.zeroPadding2d({
+    padding: [
+      [1, 2],
+      [0, 1],
+    ],
+    name: 'zp',
+  }).apply(x);
+  const y = L.conv2d({ filters: 8, kernelSize: 3, dilationRate: 2, name: 'dil' }).apply(
+    x,
+  ) as tf.SymbolicTensor;
+  const z = L.leakyReLU({ alpha: 0.1, name: 'lrelu' }).apply(
+    L.conv2d({ filters: 8, kernelSize: 3, dilationRate: 2, name: 'dil2' }).apply(x),
+  ) as tf.SymbolicTensor;
+  x = L.add({ name: 'sum' }).apply([y, z]);
+  x = L.maxPooling2d({ poolSize: 3, strides: 2, name: 'mpv' }).apply(x);
+  x = L.dropout({ rate: 0.5, name: 'drop' }).apply(x);
+  x = L.globalAveragePooling2d({ name: 'gap' }).apply(x);
+  x = L.dense({ units: 5, activation: output === 'softmax' ? 'softmax' : 'linear', name: 'fc' }).apply(x);
+  const model = tf.model({ inputs: input, outputs: x as tf.SymbolicTensor });
+  tf.tidy(() => {
+    let seed = 1;
+    for (const layer of model.layers) {
+      const weights = layer.getWeights();
+      if (weights.length === 0) continue;
+      layer.setWeights(
+        weights.map((w, i) =>
+          layer.getClassName() === 'BatchNormalization' && i === 3
+            ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed++)
+            : tf.randomNormal(w.shape, 0, 0.3, 'float32', seed++),
+        ),
+      );
+    }
+  });
+  const manifest = manifestFor('branchy', { height: 21, width: 19, channels: 3 }, { output });
+  manifest.preprocessing = { ...manifest.preprocessing, mean: [120, 110, 100], scale: 1 / 64, offset: 0.1 };
+  return wrap(model, manifest);
+}
+
+const image: PixelImage = {
+  height: 21,
+  width: 19,
+  channels: 3,
+  data: Uint8Array.from({ length: 21 * 19 * 3 }, (_, i) => (i * 97 + ((i * i) % 31)) % 256),
+};
+
+describe('incremental occlusion', () => {
+  let tensorsBefore: number;
+  beforeAll(() => useBackend('cpu'));
+  beforeEach(() => {
+    tensorsBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('finds the outputs a changed input span reaches', () => {
+    const axis = { extent: 3, stride: 2, padBefore: 1, inputSize: 10, outputSize: 5 };
+    // Output o reads inputs [2o − 1, 2o + 2).
+    expect(reachedOutputs({ start: 4, end: 5 }, axis)).toEqual({ start: 2, end: 3 });
+    expect(reachedOutputs({ start: 3, end: 4 }, axis)).toEqual({ start: 1, end: 3 });
+    expect(reachedOutputs({ start: 0, end: 10 }, axis)).toEqual({ start: 0, end: 5 });
+    // A 1x1 stride-2 window skips odd inputs.
+    expect(reachedOutputs({ start: 3, end: 4 }, { ...axis, extent: 1, padBefore: 0 })).toEqual({
+      start: 0,
+      end: 0,
+    });
+    const w = batchWindows(
+      [
+        { start: 0, end: 2 },
+        { start: 4, end: 7 },
+        { start: 8, end: 10 },
+      ],
+      10,
+    );
+    expect(w.length).toBe(3);
+    expect(Array.from(w.origins)).toEqual([0, 4, 7]);
+  });
+
+  for (const output of ['softmax', 'logits'] as const) {
+    for (const [patch, stride, fill] of [
+      [5, 2, 'grey'],
+      [8, 3, 'blur'],
+      [4, 5, 'mean'],
+      [15, 2, 'zero'],
+    ] as const) {
+      it(`matches the full pass (${output}, patch ${patch}, stride ${stride}, ${fill})`, async () => {
+        const loaded = branchyNet(output);
+        const before = tf.memory().numTensors;
+        const options = { patch, stride, fill, batchSize: 7 };
+        const full = await occlusionMap(tf, loaded, image, { ...options, method: 'batched' });
+        const inc = await occlusionMap(tf, loaded, image, { ...options, method: 'incremental' });
+        expect([inc.rows, inc.cols, inc.classIndex]).toEqual([full.rows, full.cols, full.classIndex]);
+        for (let i = 0; i < full.prob.length; i++)
+          expect(Math.abs(inc.prob[i] - full.prob[i])).toBeLessThan(1e-5);
+        // The patch must matter somewhere, or the comparison proves nothing.
+        expect(Math.max(...full.drop.map(Math.abs))).toBeGreaterThan(1e-3);
+        expect(tf.memory().numTensors).toBe(before);
+        loaded.dispose();
+      });
+    }
+  }
+
+  it('serves coarse-to-fine too', async () => {
+    const loaded = branchyNet('softmax');
+    const coarse: number[][] = [];
+    const inc = await occlusionMap(tf, loaded, image, {
+      patch: 4,
+      stride: 2,
+      coarseStride: 4,
+      method: 'incremental',
+      onCoarse: (m) => coarse.push(Array.from(m.prob)),
+    });
+    const full = await occlusionMap(tf, loaded, image, { patch: 4, stride: 2 });
+    for (let i = 0; i < full.prob.length; i++) expect(inc.prob[i]).toBeCloseTo(full.prob[i], 5);
+    expect(coarse).toHaveLength(1);
+    loaded.dispose();
+  });
+
+  it.skipIf(!hasPacks)('matches the full pass on the packs (wasm)', async () => {
+    const { loadPackModel, pomeranian } = await import('./packs');
+    await useBackend('wasm');
+    for (const id of ['squeezenet-1.0', 'mobilenet-v1-0.25', 'darknet-tiny']) {
+      const loaded = await loadPackModel(id);
+      const before = tf.memory().numTensors;
+      const picture = await pomeranian(loaded);
+      // A coarse grid keeps this quick: 3x3 positions.
+      const options = { patch: 48, stride: 80, fill: 'grey' as const, batchSize: 5 };
+      const full = await occlusionMap(tf, loaded, picture, { ...options, method: 'batched' });
+      const inc = await occlusionMap(tf, loaded, picture, { ...options, method: 'incremental' });
+      for (let i = 0; i < full.prob.length; i++)
+        expect(Math.abs(inc.prob[i] - full.prob[i])).toBeLessThan(1e-5);
+      expect(tf.memory().numTensors).toBe(before);
+      loaded.dispose();
+    }
+    await useBackend('cpu');
+  });
+});
