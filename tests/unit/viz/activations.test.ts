@@ -7,7 +7,7 @@ import {
   spatialShape,
 } from '@/lib/viz/activations';
 import type { PixelImage } from '@/lib/viz/image';
-import { hasPacks, loadPack, manifestFor, tf, useBackend, wrap } from './helpers';
+import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 const H = 6;
 const W = 7;
@@ -131,9 +131,8 @@ describe('activations', () => {
 
   it.skipIf(!hasPacks)('reads MobileNet feature maps from a pack model', async () => {
     await useBackend('wasm');
-    const manifest = manifestFor('mobilenet', { height: 224, width: 224, channels: 3 });
-    manifest.preprocessing = { ...manifest.preprocessing, mean: [127.5, 127.5, 127.5], scale: 1 / 127.5 };
-    const loaded = await loadPack('mobilenet_v1_0.25_224', manifest);
+    const { loadPackModel } = await import('./packs');
+    const loaded = await loadPackModel('mobilenet-v1-0.25');
     const before = tf.memory().numTensors;
     const grey: PixelImage = {
       height: 224,

@@ -11,7 +11,7 @@ import {
   renderMeanTiles,
   similarityOrder,
 } from '@/lib/viz/filters';
-import { hasPacks, loadPack, manifestFor, tf, useBackend, wrap } from './helpers';
+import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 /** Kernel [kh, kw, in, out] with value(ky, kx, c, f). */
 function kernel(
@@ -155,10 +155,8 @@ describe('filters', () => {
 
   it.skipIf(!hasPacks)('reads SqueezeNet conv1: 96 colour filters 7x7', async () => {
     await useBackend('wasm');
-    const loaded = await loadPack(
-      'squeezenet_v1.0_deepcompression',
-      manifestFor('squeezenet', { height: 227, width: 227, channels: 3 }),
-    );
+    const { loadPackModel } = await import('./packs');
+    const loaded = await loadPackModel('squeezenet-1.0');
     const before = tf.memory().numTensors;
     const names = convLayerNames(loaded);
     expect(names).toHaveLength(26);

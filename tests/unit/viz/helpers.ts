@@ -1,6 +1,5 @@
 // Test helpers: a tfjs instance per backend and tiny hand-built models.
-// TEMPORARY pack loader until server/models/loadModel exists.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -37,19 +36,4 @@ export function manifestFor(
 
 export function wrap(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
   return { manifest, model, layers: layerGraph(model), dispose: () => model.dispose() };
-}
-
-export async function loadPack(dir: string, manifest: ModelManifest): Promise<LoadedModel> {
-  const root = path.join(packs, 'models', dir);
-  const json = JSON.parse(readFileSync(path.join(root, 'model.json'), 'utf8'));
-  const specs = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-  const buffers = json.weightsManifest.flatMap((g: { paths: string[] }) =>
-    g.paths.map((p) => readFileSync(path.join(root, p))),
-  );
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
-  const model = await tf.loadLayersModel({
-    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
-  });
-  return wrap(model, manifest);
 }

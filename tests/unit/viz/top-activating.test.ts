@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Box } from '@/lib/models/types';
 import type { SourceImage } from '@/lib/viz/top-activating';
-import { topActivating } from '@/lib/viz/top-activating';
+import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
 import { TopK } from '@/lib/viz/top-k';
-import { manifestFor, tf, useBackend, wrap } from './helpers';
+import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 // A 1x1 convolution with two channels: channel 0 = x, channel 1 = −x, on 4x4 grey images.
 function identityNet() {
@@ -135,5 +135,50 @@ describe('top-activating images', () => {
     expect(heap.admits(8)).toBe(false);
     expect(heap.admits(8.5)).toBe(true);
     expect(() => new TopK(0)).toThrow(RangeError);
+  });
+
+  it.skipIf(!hasPacks)('agrees with the feature maps and receptive fields on a pack model', async () => {
+    const { loadPackModel, testImage } = await import('./packs');
+    const { decodeForModel } = await import('@/server/images/decode');
+    const { featureMaps } = await import('@/lib/viz/activations');
+    const { neuronReceptiveField } = await import('@/lib/viz/receptive-field');
+    await useBackend('wasm');
+    const loaded = await loadPackModel('mobilenet-v1-0.25');
+    const files = [
+      'dog_pomeranian.JPEG',
+      'cat_tabby.JPEG',
+      'ml5_bird.jpg',
+      'tfjs-models_mobilenet_coffee.jpg',
+    ];
+    const images = await Promise.all(
+      files.map(async (f) => ({ id: f, pixels: await decodeForModel(testImage(f), loaded.manifest) })),
+    );
+    const before = tf.memory().numTensors;
+    const layer = 'conv_pw_3_relu';
+    const result = await topActivating(tf, loaded, images, layerReceptiveFieldOf(loaded, layer), {
+      layer,
+      channels: [0, 7, 31],
+      k: 2,
+      batchSize: 3,
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect([result.height, result.width, result.imagesSeen]).toEqual([56, 56, 4]);
+    for (const { channel, top } of result.channels) {
+      expect(top).toHaveLength(2);
+      expect(top[0].value).toBeGreaterThanOrEqual(top[1].value);
+      for (const entry of top) {
+        const maps = await featureMaps(tf, loaded, images.find((i) => i.id === entry.imageId)!.pixels, layer);
+        let best = Number.NEGATIVE_INFINITY;
+        for (let p = 0; p < maps.height * maps.width; p++)
+          best = Math.max(best, maps.data[p * maps.channels + channel]);
+        expect(entry.value).toBeCloseTo(best, 4);
+        expect(maps.data[(entry.y * maps.width + entry.x) * maps.channels + channel]).toBeCloseTo(best, 4);
+        const field = neuronReceptiveField(loaded.layers, layer, entry.y, entry.x);
+        expect(entry.box).toEqual(field.box);
+        expect(entry.clippedBox).toEqual(field.clipped);
+      }
+    }
+    loaded.dispose();
+    await useBackend('cpu');
   });
 });
