@@ -1,7 +1,15 @@
-// Results carry typed arrays. Socket.io sends binary attachments but delivers them
-// as ArrayBuffer (browser) or Buffer (Node), losing the element type; these tags keep it.
+// Results carry typed arrays. Socket.io would send each as its own attachment
+// (its decoder accepts at most 10) and deliver them as ArrayBuffer or Buffer,
+// losing the element type; so a result travels as JSON plus one byte buffer,
+// with each typed array tagged by type, offset and length.
 
-type Tagged = { $typed: 'f32' | 'u8' | 'u8c' | 'i32'; bytes: Uint8Array };
+export interface EncodedResult {
+  meta: unknown;
+  bytes: Uint8Array;
+}
+
+type TypeTag = 'f32' | 'u8' | 'u8c' | 'i32';
+type Tagged = { $typed: TypeTag; offset: number; length: number };
 
 const CONSTRUCTORS = {
   f32: Float32Array,
@@ -10,56 +18,79 @@ const CONSTRUCTORS = {
   i32: Int32Array,
 } as const;
 
-function tagOf(value: ArrayBufferView): Tagged['$typed'] | null {
+const ALIGN = 8;
+
+function tagOf(value: ArrayBufferView): TypeTag {
   if (value instanceof Float32Array) return 'f32';
   if (value instanceof Uint8ClampedArray) return 'u8c';
   if (value instanceof Int32Array) return 'i32';
   if (value instanceof Uint8Array) return 'u8';
-  return null;
+  throw new Error(`cannot encode ${value.constructor.name}`);
 }
 
-/** Replaces every typed array with a tagged byte view (no copy). */
-export function encodeResult(value: unknown): unknown {
-  if (ArrayBuffer.isView(value)) {
-    const tag = tagOf(value);
-    if (!tag) throw new Error(`cannot encode ${value.constructor.name}`);
-    return { $typed: tag, bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
+export function encodeResult(value: unknown): EncodedResult {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const walk = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) {
+      const tag = tagOf(v);
+      const offset = size;
+      chunks.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      size += Math.ceil(v.byteLength / ALIGN) * ALIGN;
+      return { $typed: tag, offset, length: v.byteLength / CONSTRUCTORS[tag].BYTES_PER_ELEMENT };
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v instanceof Map) throw new Error('encode Maps as arrays of entries');
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  const meta = walk(value);
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += Math.ceil(chunk.byteLength / ALIGN) * ALIGN;
   }
-  if (Array.isArray(value)) return value.map(encodeResult);
-  if (value instanceof Map) throw new Error('encode Maps as arrays of entries');
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeResult(v)]));
-  }
-  return value;
+  return { meta, bytes };
 }
 
-/** Restores the typed arrays of an encoded result, copying into aligned buffers. */
-export function decodeResult<T>(value: unknown): T {
-  return decode(value) as T;
-}
-
-function decode(value: unknown): unknown {
-  if (isTagged(value)) {
-    const bytes = toBytes(value.bytes);
-    const Ctor = CONSTRUCTORS[value.$typed];
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    return new Ctor(copy.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
-  }
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
+/** Restores the typed arrays of an encoded result (bytes as Uint8Array, Buffer or ArrayBuffer). */
+export function decodeResult<T>(encoded: unknown): T {
+  const { meta, bytes } = encoded as { meta: unknown; bytes: unknown };
+  // One aligned copy: typed arrays can then view it directly.
+  const source = toBytes(bytes);
+  const buffer = new ArrayBuffer(source.byteLength);
+  new Uint8Array(buffer).set(source);
+  const walk = (v: unknown): unknown => {
+    if (isTagged(v)) {
+      const Ctor = CONSTRUCTORS[v.$typed];
+      if (v.offset % ALIGN !== 0 || v.offset + v.length * Ctor.BYTES_PER_ELEMENT > buffer.byteLength) {
+        throw new Error('an encoded result points outside its bytes');
+      }
+      return new Ctor(buffer, v.offset, v.length);
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(meta) as T;
 }
 
 function isTagged(value: unknown): value is Tagged {
-  return typeof value === 'object' && value !== null && '$typed' in value && 'bytes' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    '$typed' in value &&
+    typeof (value as Tagged).offset === 'number' &&
+    typeof (value as Tagged).length === 'number'
+  );
 }
 
 function toBytes(bytes: unknown): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new Error('a typed field has no bytes');
+  throw new Error('an encoded result has no bytes');
 }

@@ -49,6 +49,8 @@ async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOp
   const { tf } = env;
   const model = await env.loadModel(request.modelId);
   switch (request.kind) {
+    case 'model-info':
+      return { manifest: model.manifest, layers: model.layers };
     case 'predict':
       return predict(tf, model, await env.loadImage(request.imageId, model));
     case 'occlusion': {

@@ -1,4 +1,4 @@
-import type { ModelManifest } from '../models/types';
+import type { LayerInfo, ModelManifest } from '../models/types';
 import type { FeatureMaps } from '../viz/activations';
 import type { FilterSimilarity } from '../viz/filters';
 import type { RgbaTile } from '../viz/image';
@@ -29,7 +29,13 @@ export interface FiltersResult {
   similarity: FilterSimilarity;
 }
 
+export interface ModelInfoResult {
+  manifest: ModelManifest;
+  layers: LayerInfo[];
+}
+
 export interface ComputeResults {
+  'model-info': ModelInfoResult;
   predict: PredictResult;
   occlusion: OcclusionMap;
   probe: ProbeResult;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeResult } from '@/lib/compute/codec';
 import { runCompute } from '@/lib/compute/run';
-import type { PredictResult } from '@/lib/compute/types';
+import type { FiltersResult, PredictResult } from '@/lib/compute/types';
 import type { ComputeAccepted, ComputeRequest } from '@/lib/protocol/compute';
 import type { Response } from '@/lib/protocol/socket';
 import type { OcclusionMap } from '@/lib/viz/occlusion';
@@ -76,6 +76,14 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
     const local = await runCompute(env, request);
     expect(remote.classIndex).toBe(local.classIndex);
     for (let i = 0; i < local.prob.length; i++) expect(remote.prob[i]).toBeCloseTo(local.prob[i], 5);
+  });
+
+  it('sends results with many arrays (filters: a tile per filter) in one binary attachment', async () => {
+    const response = done(await ask({ kind: 'filters', modelId: 'tinyvgg', layer: 'conv_1_1' }));
+    const result = decodeResult<FiltersResult>(response.result);
+    expect(result.tiles).toHaveLength(10);
+    expect(result.similarity.matrix).toHaveLength(100);
+    expect(teacher.socket.connected).toBe(true);
   });
 
   it('refuses malformed requests and reports what could not be computed', async () => {

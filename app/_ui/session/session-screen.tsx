@@ -10,7 +10,7 @@ import { InstructorControls } from './instructor-controls';
 import { ParticipantList } from './participant-list';
 import { SessionHeader } from './session-header';
 import { useComputeClient } from './use-compute-client';
-import { useDefaults } from './use-defaults';
+import { InstructorDefaults } from './use-defaults';
 import { useSession } from './use-session';
 import { ViewArea } from './view-area';
 import { ViewTabs } from './view-tabs';
@@ -26,13 +26,15 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
   const state = drives ? shared : explore.view;
   const dispatch = drives ? (action: Action) => void connection?.act(action) : explore.apply;
 
-  useDefaults(drives ? shared : null, catalog, client, dispatch);
   useEffect(() => {
     if (shared?.title) document.title = `${shared.title} · ConvLens`;
   }, [shared?.title]);
 
   return (
     <ComputeContext.Provider value={client}>
+      {drives && shared && dispatch && (
+        <InstructorDefaults state={shared} catalog={catalog} dispatch={dispatch} />
+      )}
       <main className="mx-auto max-w-7xl px-6 py-6">
         <SessionHeader title={shared?.title} joinCode={joinCode} drives={drives} status={status} />
         {error && (

@@ -2,7 +2,6 @@
 
 import { useEffect, useRef } from 'react';
 import type { SessionState } from '@/lib/session/state';
-import type { ComputeClient } from '../compute/compute-client';
 import { useComputed } from '../compute/use-computed';
 import { type Catalog, defaultImageFor } from './catalog';
 import type { Dispatch } from './dispatch';
@@ -15,10 +14,9 @@ import type { Dispatch } from './dispatch';
 export function useDefaults(
   state: SessionState | null,
   catalog: Catalog | null,
-  client: ComputeClient | null,
   dispatch: Dispatch | undefined,
 ): void {
-  const info = useComputed(state && client ? { kind: 'model-info', modelId: state.modelId } : null);
+  const info = useComputed(state ? { kind: 'model-info', modelId: state.modelId } : null);
   const asked = useRef(new Set<string>());
   const once = (what: string, send: () => void) => {
     if (asked.current.has(what)) return;
@@ -28,10 +26,12 @@ export function useDefaults(
 
   useEffect(() => {
     if (!state || !dispatch) return;
+    // A request stays "asked" until the session shows its answer, so it is sent once.
+    if (state.imageId !== null) asked.current.delete('image');
+    if (state.layer !== null) asked.current.delete('layer');
     if (state.imageId === null && catalog) {
       const imageId = defaultImageFor(state.modelId, catalog.sets);
-      if (imageId)
-        once(`image:${state.modelId}:${state.seq}`, () => dispatch({ type: 'image.set', imageId }));
+      if (imageId) once('image', () => dispatch({ type: 'image.set', imageId }));
     }
     const layers = info?.result?.layers;
     if (state.layer === null && layers) {
@@ -39,8 +39,18 @@ export function useDefaults(
       if (first) {
         const [h, w] = first.outputShape;
         const neuron = { layer: first.name, channel: 0, y: Math.floor(h / 2), x: Math.floor(w / 2) };
-        once(`layer:${state.modelId}:${state.seq}`, () => dispatch({ type: 'neuron.set', neuron }));
+        once('layer', () => dispatch({ type: 'neuron.set', neuron }));
       }
     }
   });
+}
+
+/** Renders nothing: it lives inside the compute provider so it can read the model's layers. */
+export function InstructorDefaults(props: {
+  state: SessionState;
+  catalog: Catalog | null;
+  dispatch: Dispatch;
+}) {
+  useDefaults(props.state, props.catalog, props.dispatch);
+  return null;
 }
