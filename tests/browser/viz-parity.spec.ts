@@ -1,0 +1,247 @@
+// Same numbers everywhere: the lib/viz computations run in Chromium on webgl and wasm and in Node on
+// wasm, on the same pixels, must agree. The page is a bundle of lib/viz served through page.route,
+// so this test needs none of the app's pages.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, type Page, type Route, test } from '@playwright/test';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { build } from 'esbuild';
+import { loadModel } from '@/lib/models/load';
+import { findPack } from '@/lib/models/packs';
+import type { LoadedModel, ModelManifest } from '@/lib/models/types';
+import { decodeForModel } from '@/server/images/decode';
+import { directorySource, packSource, readPackManifest } from '@/server/models/directory';
+import { type ParityInputs, type ParityResults, runParitySuite } from './fixtures/parity-suite';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const packsDir = path.resolve(root, '../shared/packs');
+const hasPacks = existsSync(path.join(packsDir, 'models/tinyvgg-cnn-explainer'));
+const ORIGIN = 'http://viz-parity.test';
+
+/** Tolerances: probabilities absolute; activations and similarities relative to max(1, |value|). */
+const PROB_TOLERANCE = 1e-4;
+const VALUE_TOLERANCE = 1e-3;
+
+interface Case {
+  name: string;
+  manifestPath: string;
+  /** URL path → file on disk (or generated content) for this model. */
+  files: (file: string) => Buffer | undefined;
+  load: () => Promise<LoadedModel>;
+  images: () => Promise<{ id: string; file: string }[]>;
+  layer: string;
+  patch: number;
+  stride: number;
+}
+
+const mnistDir = path.join(root, 'public/models/mnist-cnn');
+const tinyPack = findPack('tinyvgg')!;
+const tinyDir = path.join(packsDir, tinyPack.directory);
+
+const cases: Case[] = [
+  {
+    name: 'built-in MNIST CNN',
+    manifestPath: '/models/mnist-cnn/manifest.json',
+    files: (file) => readIfExists(path.join(mnistDir, path.basename(file))),
+    load: async () => loadModel(tf, await directorySource(mnistDir, { packsDir })),
+    images: async () => listImages(path.join(root, 'public/images/mnist'), 6),
+    layer: 'conv2',
+    patch: 8,
+    stride: 4,
+  },
+  {
+    name: 'TinyVGG (packs)',
+    manifestPath: '/packs/tinyvgg/manifest.json',
+    files: (file) =>
+      file === 'manifest.json'
+        ? Buffer.from(JSON.stringify(tinyManifest))
+        : readIfExists(path.join(tinyDir, path.basename(file))),
+    load: async () => loadModel(tf, await packSource(tinyPack, packsDir)),
+    images: async () => listImages(path.join(packsDir, 'images/cnn-explainer-tiny-imagenet'), 6),
+    layer: 'conv_1_2',
+    patch: 16,
+    stride: 12,
+  },
+];
+
+let tinyManifest: ModelManifest | undefined;
+let bundleDir: string;
+let bundle: Buffer;
+
+function readIfExists(file: string): Buffer | undefined {
+  return existsSync(file) ? readFileSync(file) : undefined;
+}
+
+function listImages(dir: string, count: number): { id: string; file: string }[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(png|jpe?g)$/i.test(f))
+    .sort()
+    .slice(0, count)
+    .map((f) => ({ id: f, file: path.join(dir, f) }));
+}
+
+test.beforeAll(async () => {
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'viz-parity-'));
+  const outfile = path.join(bundleDir, 'viz-entry.js');
+  await build({
+    entryPoints: [path.join(import.meta.dirname, 'fixtures/viz-entry.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    outfile,
+    tsconfig: path.join(root, 'tsconfig.json'),
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  bundle = readFileSync(outfile);
+  if (hasPacks) tinyManifest = { ...(await readPackManifest(tinyPack, packsDir)), modelUrl: 'model.json' };
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
+
+test.afterAll(() => {
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+
+async function serve(page: Page, testCase: Case): Promise<void> {
+  const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  await page.route(`${ORIGIN}/**`, async (route: Route) => {
+    const url = new URL(route.request().url());
+    const reply = (body: Buffer | string, contentType: string) =>
+      route.fulfill({ status: 200, body, contentType });
+    if (url.pathname === '/') {
+      return reply('<!doctype html><meta charset="utf-8"><script src="/viz-entry.js"></script>', 'text/html');
+    }
+    if (url.pathname === '/viz-entry.js') return reply(bundle, 'text/javascript');
+    if (url.pathname.startsWith('/wasm/')) {
+      const file = readIfExists(path.join(wasmDir, path.basename(url.pathname)));
+      if (file) return reply(file, 'application/wasm');
+    }
+    const modelBase = path.dirname(testCase.manifestPath);
+    if (url.pathname.startsWith(`${modelBase}/`)) {
+      const file = testCase.files(url.pathname.slice(modelBase.length + 1));
+      if (file)
+        return reply(file, url.pathname.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    }
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  await page.goto(`${ORIGIN}/`);
+  await page.waitForFunction(() => typeof window.runParity === 'function');
+}
+
+function expectClose(
+  actual: number[],
+  expected: number[],
+  tolerance: number,
+  what: string,
+  relative = false,
+): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const scale = relative ? Math.max(1, Math.abs(expected[i])) : 1;
+    const diff = Math.abs(actual[i] - expected[i]) / scale;
+    if (!(diff <= worst)) {
+      worst = diff;
+      at = i;
+    }
+  }
+  expect(
+    worst,
+    `${what}: largest difference at ${at} (${actual[at]} vs ${expected[at]})`,
+  ).toBeLessThanOrEqual(tolerance);
+}
+
+function compare(browser: ParityResults, node: ParityResults): void {
+  const where = `${browser.backend} vs node ${node.backend}`;
+  expectClose(browser.probs, node.probs, PROB_TOLERANCE, `${where} probabilities`);
+  expect(browser.occlusion.rows).toBe(node.occlusion.rows);
+  expect(browser.occlusion.cols).toBe(node.occlusion.cols);
+  expect(browser.occlusion.classIndex).toBe(node.occlusion.classIndex);
+  expectClose([browser.occlusion.baseProb], [node.occlusion.baseProb], PROB_TOLERANCE, `${where} baseProb`);
+  expectClose(browser.occlusion.prob, node.occlusion.prob, PROB_TOLERANCE, `${where} occlusion`);
+  expectClose(
+    browser.occlusionIncremental,
+    node.occlusion.prob,
+    PROB_TOLERANCE,
+    `${where} incremental occlusion`,
+  );
+  expectClose([browser.probe], [node.probe], PROB_TOLERANCE, `${where} single patch`);
+  expect([browser.maps.height, browser.maps.width, browser.maps.channels]).toEqual([
+    node.maps.height,
+    node.maps.width,
+    node.maps.channels,
+  ]);
+  expectClose(browser.maps.data, node.maps.data, VALUE_TOLERANCE, `${where} feature maps`, true);
+  expectClose([browser.neuron], [node.neuron], VALUE_TOLERANCE, `${where} neuron`, true);
+  expectClose(browser.similarity, node.similarity, VALUE_TOLERANCE, `${where} filter similarity`);
+  expectClose(browser.preferred, node.preferred, VALUE_TOLERANCE, `${where} preferred inputs`);
+  for (const [c, channel] of node.top.entries()) {
+    const other = browser.top[c];
+    expect(other.channel).toBe(channel.channel);
+    expectClose(
+      other.top.map((t) => t.value),
+      channel.top.map((t) => t.value),
+      VALUE_TOLERANCE,
+      `${where} top values, channel ${channel.channel}`,
+      true,
+    );
+    // Images and positions agree unless two candidates tie within the tolerance.
+    channel.top.forEach((entry, i) => {
+      const tie = channel.top.some(
+        (o, j) =>
+          j !== i && Math.abs(o.value - entry.value) <= VALUE_TOLERANCE * Math.max(1, Math.abs(entry.value)),
+      );
+      if (!tie) {
+        expect(other.top[i].imageId, `${where} channel ${channel.channel} rank ${i}`).toBe(entry.imageId);
+        expect([other.top[i].y, other.top[i].x, ...other.top[i].box]).toEqual([
+          entry.y,
+          entry.x,
+          ...entry.box,
+        ]);
+      }
+    });
+  }
+}
+
+for (const testCase of cases) {
+  test.describe(testCase.name, () => {
+    test.skip(testCase.name.includes('packs') && !hasPacks, 'needs ../shared/packs');
+
+    test('webgl and wasm in Chromium agree with Node', async ({ page }) => {
+      test.setTimeout(240_000);
+      const images = await testCase.images();
+      const loaded = await testCase.load();
+      const pixels = await Promise.all(
+        images.map(async (i) => ({
+          id: i.id,
+          data: Array.from((await decodeForModel(i.file, loaded.manifest)).data),
+        })),
+      );
+      const inputs: ParityInputs = {
+        images: pixels,
+        layer: testCase.layer,
+        patch: testCase.patch,
+        stride: testCase.stride,
+      };
+      const node = await runParitySuite(tf, loaded, inputs);
+      loaded.dispose();
+      expect(node.backend).toBe('wasm');
+
+      await serve(page, testCase);
+      for (const backend of ['wasm', 'webgl'] as const) {
+        const browser = await page.evaluate(([b, url, args]) => window.runParity(b, url, args), [
+          backend,
+          testCase.manifestPath,
+          inputs,
+        ] as const);
+        expect(browser.backend).toBe(backend);
+        compare(browser, node);
+      }
+    });
+  });
+}
