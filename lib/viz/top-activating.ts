@@ -64,9 +64,17 @@ export type ReceptiveFieldOf = (y: number, x: number) => { box: Box; clippedBox:
 /** Receptive fields of `layer` from the model's layer graph (lib/viz/receptive-field.ts). */
 export function layerReceptiveFieldOf(loaded: LoadedModel, layer: string): ReceptiveFieldOf {
   const fields = layerReceptiveFields(loaded.layers);
+  // Exact boxes walk the graph (milliseconds each); many kept entries share a position.
+  const byPosition = new Map<number, ReturnType<ReceptiveFieldOf>>();
   return (y, x) => {
-    const { box, clipped } = neuronReceptiveField(loaded.layers, layer, y, x, fields);
-    return { box, clippedBox: clipped };
+    const key = y * 65536 + x;
+    let field = byPosition.get(key);
+    if (!field) {
+      const { box, clipped } = neuronReceptiveField(loaded.layers, layer, y, x, fields);
+      field = { box, clippedBox: clipped };
+      byPosition.set(key, field);
+    }
+    return { box: [...field.box], clippedBox: [...field.clippedBox] };
   };
 }
 

@@ -1,0 +1,223 @@
+// Benchmarks of the viz computations on the wasm backend: occlusion (one image per forward pass,
+// batched, incremental) on the Pomeranian, and top-activating throughput over the ImageNet sample.
+// Usage: npm run bench -- [--limit 1000] [--batch 16] [--skip-top] [--skip-occlusion] [--no-write]
+import { execSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { loadModel } from '@/lib/models/load';
+import { findPack } from '@/lib/models/packs';
+import type { LoadedModel } from '@/lib/models/types';
+import type { PixelImage } from '@/lib/viz/image';
+import { type OcclusionMap, occlusionMap } from '@/lib/viz/occlusion';
+import { layerReceptiveFieldOf, type SourceImage, topActivating } from '@/lib/viz/top-activating';
+import { decodeForModel } from '@/server/images/decode';
+import { packSource } from '@/server/models/directory';
+import { PROJECT_ROOT, packsDirFromEnv } from '@/server/models/paths';
+
+const OCCLUSION_MODELS = ['mobilenet-v1-0.75', 'squeezenet-1.0'];
+const PATCH = 32;
+const STRIDE = 8;
+const TOP = { model: 'mobilenet-v1-0.75', layer: 'conv_pw_11_relu', k: 9 };
+
+/** Peak process RSS and tfjs tensor bytes seen while a phase runs (sampled at each progress report). */
+class MemoryPeak {
+  rss = 0;
+  tensors = 0;
+  sample = (): void => {
+    this.rss = Math.max(this.rss, process.memoryUsage.rss());
+    this.tensors = Math.max(this.tensors, tf.memory().numBytes);
+  };
+}
+
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+async function loadPack(id: string, packsDir: string): Promise<LoadedModel> {
+  const pack = findPack(id);
+  if (!pack) throw new Error(`unknown pack ${id}`);
+  return loadModel(tf, await packSource(pack, packsDir));
+}
+
+interface OcclusionRow {
+  model: string;
+  path: string;
+  positions: number;
+  seconds: number;
+  memory: MemoryPeak;
+  map: OcclusionMap;
+}
+
+async function timeOcclusion(
+  loaded: LoadedModel,
+  image: PixelImage,
+  path: string,
+  options: Parameters<typeof occlusionMap>[3],
+): Promise<OcclusionRow> {
+  const memory = new MemoryPeak();
+  const start = performance.now();
+  const map = await occlusionMap(tf, loaded, image, { ...options, onProgress: memory.sample });
+  const seconds = (performance.now() - start) / 1000;
+  memory.sample();
+  console.error(`  ${loaded.manifest.id} ${path}: ${seconds.toFixed(1)} s`);
+  return { model: loaded.manifest.id, path, positions: map.rows * map.cols, seconds, memory, map };
+}
+
+async function benchOcclusion(packsDir: string, batch: number): Promise<string> {
+  const rows: OcclusionRow[] = [];
+  const file = path.join(packsDir, 'images/test-images/dog_pomeranian.JPEG');
+  for (const id of OCCLUSION_MODELS) {
+    const loaded = await loadPack(id, packsDir);
+    const image = await decodeForModel(file, loaded.manifest);
+    const base = { patch: PATCH, stride: STRIDE, fill: 'grey' as const };
+    // Warm-up: the first forward passes compile and allocate.
+    await occlusionMap(tf, loaded, image, { ...base, stride: 96, batchSize: batch });
+    rows.push(await timeOcclusion(loaded, image, 'one image per forward pass', { ...base, batchSize: 1 }));
+    rows.push(
+      await timeOcclusion(loaded, image, `batched (${batch} per pass)`, { ...base, batchSize: batch }),
+    );
+    rows.push(
+      await timeOcclusion(loaded, image, `incremental (${batch} per pass)`, {
+        ...base,
+        batchSize: batch,
+        method: 'incremental',
+      }),
+    );
+    loaded.dispose();
+  }
+  const lines = [
+    `| model | path | positions | time (s) | ms / position | speed-up | max abs Δp vs one-per-pass | peak RSS (MB) | peak tf.memory (MB) |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    const reference = rows.find((r) => r.model === row.model)!;
+    let maxDiff = 0;
+    for (let i = 0; i < row.map.prob.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(row.map.prob[i] - reference.map.prob[i]));
+    }
+    lines.push(
+      `| ${row.model} | ${row.path} | ${row.positions} | ${row.seconds.toFixed(1)} | ${((row.seconds * 1000) / row.positions).toFixed(1)} | ${(reference.seconds / row.seconds).toFixed(2)}× | ${maxDiff.toExponential(1)} | ${mb(row.memory.rss)} | ${mb(row.memory.tensors)} |`,
+    );
+  }
+  const first = rows[0].map;
+  lines.push(
+    '',
+    `Pomeranian top class ${first.classIndex}, p = ${first.baseProb.toFixed(3)} (${rows[0].model}); patch ${PATCH}, stride ${STRIDE}, grey fill: ${first.rows}×${first.cols} positions.`,
+  );
+  return lines.join('\n');
+}
+
+/** Decodes files with a few decodes in flight (sharp runs off the main thread), in order. */
+async function* decodeAhead(
+  files: string[],
+  loaded: LoadedModel,
+  timing: { decodeMs: number },
+  ahead = 4,
+): AsyncGenerator<SourceImage> {
+  const decode = async (file: string) => {
+    const start = performance.now();
+    const pixels = await decodeForModel(file, loaded.manifest);
+    timing.decodeMs += performance.now() - start;
+    return { id: path.basename(file), pixels };
+  };
+  const pending = files.slice(0, ahead).map(decode);
+  for (let i = 0; i < files.length; i++) {
+    const next = pending.shift()!;
+    if (i + ahead < files.length) pending.push(decode(files[i + ahead]));
+    yield await next;
+  }
+}
+
+async function benchTop(packsDir: string, limit: number, batch: number): Promise<string> {
+  const dir = path.join(packsDir, 'images/imagenet-sample-images');
+  const files = readdirSync(dir)
+    .filter((f) => /\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .slice(0, limit)
+    .map((f) => path.join(dir, f));
+  const loaded = await loadPack(TOP.model, packsDir);
+  const memory = new MemoryPeak();
+  const timing = { decodeMs: 0 };
+  const start = performance.now();
+  const result = await topActivating(
+    tf,
+    loaded,
+    decodeAhead(files, loaded, timing),
+    layerReceptiveFieldOf(loaded, TOP.layer),
+    {
+      layer: TOP.layer,
+      k: TOP.k,
+      batchSize: batch,
+      total: files.length,
+      onProgress: ({ done }) => {
+        memory.sample();
+        if (done % 100 === 0) console.error(`  top-activating: ${done}/${files.length}`);
+      },
+    },
+  );
+  const seconds = (performance.now() - start) / 1000;
+  loaded.dispose();
+  return [
+    '| model | layer | channels | k | images | time (s) | images / s | decode time, summed (s) | peak RSS (MB) | peak tf.memory (MB) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${TOP.model} | ${TOP.layer} | ${result.channels.length} (all) | ${TOP.k} | ${result.imagesSeen} | ${seconds.toFixed(1)} | ${(result.imagesSeen / seconds).toFixed(1)} | ${(timing.decodeMs / 1000).toFixed(1)} | ${mb(memory.rss)} | ${mb(memory.tensors)} |`,
+    '',
+    `One forward pass per batch of ${batch} serves all ${result.channels.length} channels; decoding (sharp, 4 in flight) overlaps the forward passes.`,
+  ].join('\n');
+}
+
+function machine(): string {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const nproc = execSync('nproc').toString().trim();
+  const ram = Math.round(totalmem() / 2 ** 30);
+  return `nproc ${nproc}, ${model}, ${ram} GiB RAM, Node ${process.version}, @tensorflow/tfjs ${tf.version.tfjs}, backend ${tf.getBackend()} (SIMD, no threads)`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      limit: { type: 'string', default: '1000' },
+      batch: { type: 'string', default: '16' },
+      'skip-top': { type: 'boolean', default: false },
+      'skip-occlusion': { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const packsDir = packsDirFromEnv();
+  const batch = Number(values.batch);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const sections: string[] = [];
+  if (!values['skip-occlusion']) {
+    console.error(`occlusion, patch ${PATCH}, stride ${STRIDE}:`);
+    sections.push(
+      `## Occlusion map, Pomeranian, patch ${PATCH}, stride ${STRIDE}\n\n${await benchOcclusion(packsDir, batch)}`,
+    );
+  }
+  if (!values['skip-top']) {
+    console.error('top-activating:');
+    sections.push(`## Top-activating images\n\n${await benchTop(packsDir, Number(values.limit), batch)}`);
+  }
+  const peak = `Peak RSS of the whole run (getrusage): ${mb(process.resourceUsage().maxRSS * 1024)} MB.`;
+  const report = [
+    '# Benchmarks',
+    '',
+    `Machine: ${machine()}.`,
+    `Command: \`${command}\` (${new Date().toISOString().slice(0, 10)}).`,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+    peak,
+    '',
+  ].join('\n');
+  console.log(report);
+  if (!values['no-write']) writeFileSync(path.join(PROJECT_ROOT, 'docs/benchmarks.md'), report);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
