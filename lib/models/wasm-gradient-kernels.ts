@@ -4,6 +4,7 @@
 // so the same code serves Node and the browser.
 import type {
   KernelBackend,
+  KernelFunc,
   NamedAttrMap,
   NamedTensorInfoMap,
   Tensor,
@@ -19,20 +20,38 @@ type PadAttr =
   | number
   | [[number, number], [number, number], [number, number], [number, number]];
 
-/** Registers the missing kernels for `backendName` (default 'wasm'); kernels that already exist are kept. */
-export function registerWasmGradientKernels(tf: Tf, backendName = 'wasm'): void {
-  const kernels: [string, (tf: Tf, inputs: Record<string, Tensor>, attrs: NamedAttrMap) => Tensor][] = [
+type Composite = (tf: Tf, inputs: Record<string, Tensor>, attrs: NamedAttrMap) => Tensor;
+
+export interface GradientKernelOptions {
+  backendName?: string;
+  /**
+   * Also replace the backend's own Conv2DBackpropInput (a plain loop in wasm 4.22) with one built on its
+   * fast Conv2D, for input gradients through large convolutions.
+   */
+  fastConvInputGradient?: boolean;
+}
+
+const compositeKernels = new WeakSet<KernelFunc>();
+
+/** Registers the missing kernels for the backend (default 'wasm'); kernels that already exist are kept. */
+export function registerWasmGradientKernels(tf: Tf, options: GradientKernelOptions = {}): void {
+  const backendName = options.backendName ?? 'wasm';
+  const kernels: [string, Composite][] = [
     ['Conv2DBackpropFilter', conv2dBackpropFilter],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
   ];
+  if (options.fastConvInputGradient) {
+    const existing = tf.getKernel('Conv2DBackpropInput', backendName);
+    if (existing && !compositeKernels.has(existing.kernelFunc))
+      tf.unregisterKernel('Conv2DBackpropInput', backendName);
+    kernels.push(['Conv2DBackpropInput', conv2dBackpropInput]);
+  }
   for (const [kernelName, compute] of kernels) {
     if (tf.getKernel(kernelName, backendName)) continue;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) =>
-        runComposite(tf, backend as KernelBackend, inputs, attrs ?? {}, compute),
-    });
+    const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) =>
+      runComposite(tf, backend as KernelBackend, inputs, attrs ?? {}, compute);
+    compositeKernels.add(kernelFunc);
+    tf.registerKernel({ kernelName, backendName, kernelFunc });
   }
 }
 
@@ -134,6 +153,36 @@ function depthwiseBackpropInput(tf: Tf, { dy, filter }: Record<string, Tensor>, 
   const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]) as Tensor4D;
   const perOutputChannel = tf.depthwiseConv2d(framed, flipped, 1, 'valid', 'NHWC', dilations);
   return tf.sum(tf.reshape(perOutputChannel, [batch, height, width, channels, multiplier]), 4);
+}
+
+/**
+ * dx = the transposed convolution: dy with zeros between strided rows/columns, padded, convolved with the
+ * spatially flipped filter whose in/out channels are swapped.
+ */
+function conv2dBackpropInput(tf: Tf, { dy, filter }: Record<string, Tensor>, attrs: NamedAttrMap): Tensor {
+  if (attrs.dataFormat === 'NCHW')
+    throw new Error('Conv2DBackpropInput: only NHWC is supported on this backend');
+  const inputShape = attrs.inputShape as [number, number, number, number];
+  const [, height, width] = inputShape;
+  const [kh, kw] = filter.shape as [number, number, number, number];
+  const strides = pair(attrs.strides);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    attrs.pad as PadAttr,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const upsampled = insertZeros(tf, dy as Tensor4D, strides);
+  const before: Pair = [kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left];
+  const after: Pair = [
+    height + kh - 1 - upsampled.shape[1] - before[0],
+    width + kw - 1 - upsampled.shape[2] - before[1],
+  ];
+  const framed = padOrCrop(tf, upsampled, before, after);
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
+  return tf.conv2d(framed, flipped, 1, 'valid');
 }
 
 /** [B, H, W, C] → [B, (H−1)·sh + 1, (W−1)·sw + 1, C] with the values on the stride grid and zeros between. */

@@ -31,11 +31,19 @@ const NONLINEAR_ACTIVATION_LAYERS = ['ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Thres
  * A copy of the model whose gradients reach every pixel the geometry allows. Dilated convolutions become
  * undilated ones with the larger kernel and zeros in the holes (tf.js has no gradient for dilation).
  */
-export async function linearisedClone(tf: Tf, model: LayersModel, seed: number): Promise<LayersModel> {
+export async function linearisedClone(
+  tf: Tf,
+  model: LayersModel,
+  seed: number,
+  options: { channels?: number } = {},
+): Promise<LayersModel> {
   const topology = model.toJSON(null, false) as unknown as { config: { layers: LayerJson[] } | LayerJson[] };
   const layers = Array.isArray(topology.config) ? topology.config : topology.config.layers;
   const dilations = new Map<string, [number, number]>();
-  for (const layer of layers) linearise(layer, dilations);
+  for (const layer of layers) {
+    linearise(layer, dilations);
+    if (options.channels) narrow(layer, options.channels);
+  }
   const clone = await tf.models.modelFromJSON({
     modelTopology: topology as unknown as tfType.io.ModelJSON['modelTopology'],
   });
@@ -75,6 +83,23 @@ function linearise(layer: LayerJson, dilations: Map<string, [number, number]>): 
       config.dilation_rate = [1, 1];
       dilations.set(String(config.name), [dy, dx]);
     }
+  }
+}
+
+/**
+ * Fewer channels make the gradient far cheaper and leave every window, stride and padding as it was: which
+ * pixels a position sees does not depend on how many channels it has.
+ */
+function narrow(layer: LayerJson, channels: number): void {
+  const config = layer.config;
+  if (typeof config.filters === 'number') config.filters = Math.min(config.filters, channels);
+  if (typeof config.depth_multiplier === 'number') config.depth_multiplier = 1;
+  if (layer.class_name === 'Dense' && typeof config.units === 'number')
+    config.units = Math.min(config.units, channels);
+  const target = config.target_shape as number[] | undefined;
+  // Reshapes here only add or drop 1×1 spatial axes around the channels (MobileNet's head).
+  if (layer.class_name === 'Reshape' && target) {
+    config.target_shape = [...target.slice(0, -1), Math.min(target[target.length - 1], channels)];
   }
 }
 
