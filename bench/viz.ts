@@ -2,20 +2,19 @@
 // batched, incremental) on the Pomeranian, and top-activating throughput over the ImageNet sample.
 // Usage: npm run bench -- [--limit 1000] [--batch 16] [--skip-top] [--skip-occlusion] [--no-write]
 import { execSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { loadModel } from '@/lib/models/load';
-import { findPack } from '@/lib/models/packs';
 import type { LoadedModel } from '@/lib/models/types';
 import type { PixelImage } from '@/lib/viz/image';
 import { type OcclusionMap, occlusionMap } from '@/lib/viz/occlusion';
-import { layerReceptiveFieldOf, type SourceImage, topActivating } from '@/lib/viz/top-activating';
+import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
+import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { decodeForModel } from '@/server/images/decode';
-import { packSource } from '@/server/models/directory';
+import { loadServerModel } from '@/server/models/load';
 import { PROJECT_ROOT, packsDirFromEnv } from '@/server/models/paths';
 
 const OCCLUSION_MODELS = ['mobilenet-v1-0.75', 'squeezenet-1.0'];
@@ -35,10 +34,8 @@ class MemoryPeak {
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
-async function loadPack(id: string, packsDir: string): Promise<LoadedModel> {
-  const pack = findPack(id);
-  if (!pack) throw new Error(`unknown pack ${id}`);
-  return loadModel(tf, await packSource(pack, packsDir));
+function loadPack(id: string): Promise<LoadedModel> {
+  return loadServerModel(tf, id);
 }
 
 interface OcclusionRow {
@@ -69,7 +66,7 @@ async function benchOcclusion(packsDir: string, batch: number): Promise<string> 
   const rows: OcclusionRow[] = [];
   const file = path.join(packsDir, 'images/test-images/dog_pomeranian.JPEG');
   for (const id of OCCLUSION_MODELS) {
-    const loaded = await loadPack(id, packsDir);
+    const loaded = await loadPack(id);
     const image = await decodeForModel(file, loaded.manifest);
     const base = { patch: PATCH, stride: STRIDE, fill: 'grey' as const };
     // Warm-up: the first forward passes compile and allocate.
@@ -109,42 +106,15 @@ async function benchOcclusion(packsDir: string, batch: number): Promise<string> 
   return lines.join('\n');
 }
 
-/** Decodes files with a few decodes in flight (sharp runs off the main thread), in order. */
-async function* decodeAhead(
-  files: string[],
-  loaded: LoadedModel,
-  timing: { decodeMs: number },
-  ahead = 4,
-): AsyncGenerator<SourceImage> {
-  const decode = async (file: string) => {
-    const start = performance.now();
-    const pixels = await decodeForModel(file, loaded.manifest);
-    timing.decodeMs += performance.now() - start;
-    return { id: path.basename(file), pixels };
-  };
-  const pending = files.slice(0, ahead).map(decode);
-  for (let i = 0; i < files.length; i++) {
-    const next = pending.shift()!;
-    if (i + ahead < files.length) pending.push(decode(files[i + ahead]));
-    yield await next;
-  }
-}
-
 async function benchTop(packsDir: string, limit: number, batch: number): Promise<string> {
-  const dir = path.join(packsDir, 'images/imagenet-sample-images');
-  const files = readdirSync(dir)
-    .filter((f) => /\.(jpe?g|png)$/i.test(f))
-    .sort()
-    .slice(0, limit)
-    .map((f) => path.join(dir, f));
-  const loaded = await loadPack(TOP.model, packsDir);
+  const files = imageFilesIn(path.join(packsDir, 'images/imagenet-sample-images')).slice(0, limit);
+  const loaded = await loadPack(TOP.model);
   const memory = new MemoryPeak();
-  const timing = { decodeMs: 0 };
   const start = performance.now();
   const result = await topActivating(
     tf,
     loaded,
-    decodeAhead(files, loaded, timing),
+    decodeFilesAhead(files, loaded.manifest),
     layerReceptiveFieldOf(loaded, TOP.layer),
     {
       layer: TOP.layer,
@@ -160,9 +130,9 @@ async function benchTop(packsDir: string, limit: number, batch: number): Promise
   const seconds = (performance.now() - start) / 1000;
   loaded.dispose();
   return [
-    '| model | layer | channels | k | images | time (s) | images / s | decode time, summed (s) | peak RSS (MB) | peak tf.memory (MB) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${TOP.model} | ${TOP.layer} | ${result.channels.length} (all) | ${TOP.k} | ${result.imagesSeen} | ${seconds.toFixed(1)} | ${(result.imagesSeen / seconds).toFixed(1)} | ${(timing.decodeMs / 1000).toFixed(1)} | ${mb(memory.rss)} | ${mb(memory.tensors)} |`,
+    '| model | layer | channels | k | images | time (s) | images / s | peak RSS (MB) | peak tf.memory (MB) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${TOP.model} | ${TOP.layer} | ${result.channels.length} (all) | ${TOP.k} | ${result.imagesSeen} | ${seconds.toFixed(1)} | ${(result.imagesSeen / seconds).toFixed(1)} | ${mb(memory.rss)} | ${mb(memory.tensors)} |`,
     '',
     `One forward pass per batch of ${batch} serves all ${result.channels.length} channels; decoding (sharp, 4 in flight) overlaps the forward passes.`,
   ].join('\n');

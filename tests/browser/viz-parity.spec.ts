@@ -8,11 +8,11 @@ import { expect, type Page, type Route, test } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { build } from 'esbuild';
-import { loadModel } from '@/lib/models/load';
 import { findPack } from '@/lib/models/packs';
 import type { LoadedModel, ModelManifest } from '@/lib/models/types';
 import { decodeForModel } from '@/server/images/decode';
-import { directorySource, packSource, readPackManifest } from '@/server/models/directory';
+import { readPackManifest } from '@/server/models/directory';
+import { loadServerModel } from '@/server/models/load';
 import { type ParityInputs, type ParityResults, runParitySuite } from './fixtures/parity-suite';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -45,7 +45,7 @@ const cases: Case[] = [
     name: 'built-in MNIST CNN',
     manifestPath: '/models/mnist-cnn/manifest.json',
     files: (file) => readIfExists(path.join(mnistDir, path.basename(file))),
-    load: async () => loadModel(tf, await directorySource(mnistDir, { packsDir })),
+    load: () => loadServerModel(tf, 'mnist-cnn', { paths: { packsDir } }),
     images: async () => listImages(path.join(root, 'public/images/mnist'), 6),
     layer: 'conv2',
     patch: 8,
@@ -58,7 +58,7 @@ const cases: Case[] = [
       file === 'manifest.json'
         ? Buffer.from(JSON.stringify(tinyManifest))
         : readIfExists(path.join(tinyDir, path.basename(file))),
-    load: async () => loadModel(tf, await packSource(tinyPack, packsDir)),
+    load: () => loadServerModel(tf, 'tinyvgg', { paths: { packsDir } }),
     images: async () => listImages(path.join(packsDir, 'images/cnn-explainer-tiny-imagenet'), 6),
     layer: 'conv_1_2',
     patch: 16,
