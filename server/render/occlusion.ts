@@ -93,7 +93,7 @@ export async function renderOcclusionPng(figure: OcclusionFigure): Promise<Buffe
     text(
       MARGIN * 2 + w + w / 2,
       TITLE + h + 36,
-      'red: covering it hurts the class · blue: covering it helps',
+      'red: covering it hurts the class · blue: covering it helps · white square: the patch',
       {
         anchor: 'middle',
         size: 11,
