@@ -102,8 +102,8 @@ function declaredOutputShape(layer: Layer): number[] {
 }
 
 /**
- * Height and width computed from the input and the geometry rather than taken from tf.js: tf.js 4.22
- * declares dilated DepthwiseConv2D outputs as if undilated, and the error carries downstream.
+ * Height and width of sliding-window layers computed from the input and the geometry, so the shapes and
+ * the receptive fields come from one description of each layer.
  */
 function spatialShape(
   declared: number[],
@@ -145,7 +145,8 @@ function slidingWindow(
       return windowLayer(
         pair(config.kernelSize),
         pair(config.strides ?? 1),
-        pair(config.dilationRate ?? 1),
+        // tf.js 4.22's DepthwiseConv2D ignores its dilationRate (it convolves undilated): describe what runs.
+        kind === 'depthwise-conv2d' ? [1, 1] : pair(config.dilationRate ?? 1),
         String(config.padding ?? 'valid'),
         inputSize,
       );

@@ -73,6 +73,8 @@ function linearise(layer: LayerJson, dilations: Map<string, [number, number]>): 
   }
   if (layer.class_name === 'MaxPooling2D') layer.class_name = 'AveragePooling2D';
   if (layer.class_name === 'GlobalMaxPooling2D') layer.class_name = 'GlobalAveragePooling2D';
+  // tf.js runs DepthwiseConv2D undilated whatever its config says; keep the copy equal to what runs.
+  if (layer.class_name === 'DepthwiseConv2D') config.dilation_rate = [1, 1];
   const dilation = config.dilation_rate as number | [number, number] | undefined;
   if (dilation !== undefined) {
     const [dy, dx] = typeof dilation === 'number' ? [dilation, dilation] : dilation;

@@ -41,7 +41,7 @@ export function randomArchitecture(tf: Tf, seed: number, explicitPadding = true)
         .apply(current) as Symbolic;
     },
     depthwise: () => {
-      // tf.js declares dilated 'valid' depthwise outputs as if undilated; keep the model buildable.
+      // A dilation rate here is ignored by tf.js (it runs undilated): the graph must say so too.
       const dilated = random() < 0.3;
       return tf.layers
         .depthwiseConv2d({
@@ -49,19 +49,22 @@ export function randomArchitecture(tf: Tf, seed: number, explicitPadding = true)
           depthMultiplier: int(1, 2),
           strides: dilated ? 1 : int(1, 2),
           dilationRate: dilated ? int(2, 3) : 1,
-          padding: dilated ? 'same' : pick(['same', 'valid'] as const),
+          padding: pick(['same', 'valid'] as const),
         })
         .apply(current) as Symbolic;
     },
-    separable: () =>
-      tf.layers
+    separable: () => {
+      const strides = int(1, 2);
+      return tf.layers
         .separableConv2d({
           filters: int(2, 3),
           kernelSize: int(2, 4),
-          strides: int(1, 2),
+          strides,
+          dilationRate: strides === 1 ? int(1, 2) : 1,
           padding: pick(['same', 'valid'] as const),
         })
-        .apply(current) as Symbolic,
+        .apply(current) as Symbolic;
+    },
     pool: () => {
       const options = { poolSize: int(2, 3), strides: int(1, 3), padding: pick(['same', 'valid'] as const) };
       const layer = random() < 0.5 ? tf.layers.maxPooling2d(options) : tf.layers.averagePooling2d(options);
