@@ -10,6 +10,8 @@ import { type DatabaseConfig, databaseConfig } from './db/config';
 import { createHealthCheck } from './health';
 import { createApiHandler } from './http/routes';
 import { log as defaultLog, type Logger } from './log';
+import { AssetHasher } from './replay/assets';
+import { ReplayService } from './replay/service';
 import { SessionService } from './session/service';
 import { SessionStore } from './session/store';
 import { attachSockets, type IoServer } from './socket';
@@ -54,7 +56,8 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     (error) => log.error({ err: error }, 'no compute backend'),
   );
 
-  const sessions = new SessionService(new SessionStore(db));
+  const store = new SessionStore(db);
+  const sessions = new SessionService(store);
   const images = await ImageCatalog.discover();
   const models = new ModelFiles();
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
@@ -64,8 +67,11 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     maxPending: 16,
     cacheBytes: 256 * 1024 * 1024,
   });
+  const replays = new ReplayService(db, store, new AssetHasher(models, images));
   const handleApi = createApiHandler({
     sessions,
+    replays,
+    compute,
     images,
     models,
     log,

@@ -15,7 +15,11 @@ export class HttpError extends Error {
   }
 }
 
-export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(
+  req: IncomingMessage,
+  schema: S,
+  maxBytes = MAX_JSON_BODY_BYTES,
+): Promise<z.infer<S>> {
   if (!(req.headers['content-type'] ?? '').includes('application/json')) {
     throw new HttpError(415, 'unsupported-media-type', 'send a JSON body (Content-Type: application/json)');
   }
@@ -23,8 +27,8 @@ export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BODY_BYTES) {
-      throw new HttpError(413, 'too-large', `the body is over ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+    if (size > maxBytes) {
+      throw new HttpError(413, 'too-large', `the body is over ${Math.round(maxBytes / 1024)} KiB`);
     }
     chunks.push(chunk as Buffer);
   }
@@ -63,4 +67,10 @@ export function sendError(res: ServerResponse, error: unknown): void {
       : new HttpError(500, 'internal', 'the server could not answer that request');
   const body: HttpErrorBody = { error: { code: e.code, message: e.message, fields: e.fields } };
   sendJson(res, e.status, body);
+}
+
+/** `Authorization: Bearer <key>`, if present. */
+export function bearerKey(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }

@@ -66,6 +66,23 @@ export class SessionStore {
     }
   }
 
+  /** Stores a whole recorded log (import), exactly as recorded. */
+  async appendAll(sessionId: string, events: readonly LoggedEvent[]): Promise<void> {
+    await this.db.$transaction([
+      this.db.event.createMany({
+        data: events.map((event) => ({
+          sessionId,
+          seq: event.seq,
+          type: event.body.type,
+          actorId: event.actor,
+          payload: JSON.stringify(event.body),
+          createdAt: new Date(event.at),
+        })),
+      }),
+      this.db.session.update({ where: { id: sessionId }, data: { lastSeq: events.at(-1)?.seq ?? 0 } }),
+    ]);
+  }
+
   async upsertParticipant(p: { id: string; sessionId: string; name: string; role: string }): Promise<void> {
     await this.db.participant.upsert({
       where: { id: p.id },

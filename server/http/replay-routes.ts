@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { encodeResult } from '../../lib/compute/codec';
+import { computeRequestSchema } from '../../lib/protocol/compute';
+import { joinCodeSchema } from '../../lib/protocol/primitives';
+import { sessionExportSchema, sessionSummariesBodySchema } from '../../lib/protocol/replay';
+import type { ComputeService } from '../compute/service';
+import type { ReplayCredentials, ReplayService } from '../replay/service';
+import { bearerKey, HttpError, readJson, sendJson } from './body';
+
+export interface ReplayDeps {
+  replays: ReplayService;
+  compute: ComputeService;
+}
+
+export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+
+/** Replays, share links, the instructor's session list, export and import. */
+export async function routeReplays(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: ReplayDeps,
+): Promise<boolean> {
+  const { pathname } = url;
+  const method = req.method ?? 'GET';
+  const { replays } = deps;
+
+  if (pathname === '/api/sessions/listings' && method === 'POST') {
+    const body = await readJson(req, sessionSummariesBodySchema);
+    sendJson(res, 200, { sessions: await replays.listings(body.sessions) });
+    return true;
+  }
+  if (pathname === '/api/sessions/import' && method === 'POST') {
+    const file = await readJson(req, sessionExportSchema, MAX_IMPORT_BYTES);
+    sendJson(res, 201, await replays.importSession(file));
+    return true;
+  }
+
+  const match = /^\/api\/(sessions|replays)\/([^/]+)(\/.*)?$/.exec(pathname);
+  if (!match) return false;
+  const [, area, rawCode, rest = ''] = match;
+  const code = joinCodeSchema.safeParse(decodeURIComponent(rawCode));
+  if (!code.success) return false;
+  const joinCode = code.data;
+
+  if (area === 'replays') {
+    const credentials: ReplayCredentials = {
+      instructorKey: bearerKey(req),
+      share:
+        (req.headers['x-share-token'] as string | undefined) ?? url.searchParams.get('share') ?? undefined,
+    };
+    const session = await replays.asViewer(joinCode, credentials);
+    if (rest === '' && method === 'GET') {
+      sendJson(res, 200, await replays.log(session));
+      return true;
+    }
+    if (rest === '/compute' && method === 'POST') {
+      await computeForViewer(req, res, deps.compute);
+      return true;
+    }
+    return false;
+  }
+
+  if (rest === '/shares' && method === 'GET') {
+    sendJson(res, 200, {
+      shares: await replays.shares(await replays.asInstructor(joinCode, bearerKey(req))),
+    });
+    return true;
+  }
+  if (rest === '/shares' && method === 'POST') {
+    sendJson(res, 201, await replays.createShare(await replays.asInstructor(joinCode, bearerKey(req))));
+    return true;
+  }
+  const share = /^\/shares\/([\w-]+)$/.exec(rest);
+  if (share && method === 'DELETE') {
+    await replays.revokeShare(await replays.asInstructor(joinCode, bearerKey(req)), share[1]);
+    res.writeHead(204).end();
+    return true;
+  }
+  if (rest === '/export' && method === 'GET') {
+    const file = await replays.exportSession(await replays.asInstructor(joinCode, bearerKey(req)));
+    const text = JSON.stringify(file);
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': `attachment; filename="convlens-${joinCode}.json"`,
+      'cache-control': 'no-store',
+    });
+    res.end(text);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A replay viewer has no session socket: derived results come over HTTP as
+ * [4-byte meta length][meta JSON][bytes] (lib/compute/codec), or 503 so the
+ * viewer's browser computes them.
+ */
+async function computeForViewer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  compute: ComputeService,
+): Promise<void> {
+  const request = await readJson(req, computeRequestSchema);
+  const answer = await compute.request(request).catch((error: Error) => {
+    throw new HttpError(400, 'bad-request', `could not compute ${request.kind}: ${error.message}`);
+  });
+  if (answer.status === 'unavailable') throw new HttpError(503, 'unavailable', answer.reason);
+  const encoded = answer.result as ReturnType<typeof encodeResult>;
+  const meta = Buffer.from(JSON.stringify({ meta: encoded.meta, origin: answer.origin, key: answer.key }));
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(meta.length);
+  const body = Buffer.concat([
+    header,
+    meta,
+    Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength),
+  ]);
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
