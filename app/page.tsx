@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { CreateSessionForm } from './_ui/home/create-session-form';
 import { JoinSessionForm } from './_ui/home/join-session-form';
 
@@ -13,6 +14,11 @@ export default function HomePage() {
         <CreateSessionForm />
         <JoinSessionForm />
       </div>
+      <p className="mt-8 text-sm">
+        <Link href="/sessions" className="text-indigo-700 underline">
+          Your past sessions and their replays →
+        </Link>
+      </p>
     </main>
   );
 }

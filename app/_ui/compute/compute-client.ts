@@ -1,7 +1,8 @@
 import { decodeResult } from '@/lib/compute/codec';
 import type { ComputeResults } from '@/lib/compute/types';
+import type { ComputeAccepted, ComputeProgress } from '@/lib/protocol/compute';
 import { type ComputeRequest, type ResultOrigin, resultKey } from '@/lib/protocol/compute';
-import type { SessionConnection } from '../session/connection';
+import type { Response } from '@/lib/protocol/socket';
 import type { BrowserCompute } from './browser-compute';
 
 export interface Computed<T> {
@@ -16,6 +17,17 @@ export interface Computed<T> {
 }
 
 type Listener = (value: Computed<unknown>) => void;
+
+/** How this page reaches the server's compute: the session socket live, HTTP in a replay. */
+export interface ServerCompute {
+  readonly connected: boolean;
+  computeOnServer(request: ComputeRequest): Promise<Response<ComputeAccepted>>;
+  watchCompute(
+    key: string,
+    onProgress: (p: ComputeProgress) => void,
+    onPartial: (r: unknown) => void,
+  ): () => void;
+}
 
 interface Entry {
   value: Computed<unknown>;
@@ -33,7 +45,7 @@ export class ComputeClient {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly connection: SessionConnection,
+    private readonly connection: ServerCompute,
     private readonly browser: BrowserCompute,
     private readonly where: () => 'server' | 'browser',
     private readonly onOrigin: (origin: ResultOrigin) => void = () => {},

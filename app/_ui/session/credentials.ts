@@ -20,3 +20,16 @@ export function saveCredentials(joinCode: string, update: Credentials): void {
   const merged = { ...loadCredentials(joinCode), ...update };
   localStorage.setItem(`${prefix}${joinCode}`, JSON.stringify(merged));
 }
+
+/** Every session this browser holds the instructor key of. */
+export function instructorSessions(): { joinCode: string; instructorKey: string }[] {
+  const found: { joinCode: string; instructorKey: string }[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (!key?.startsWith(prefix)) continue;
+    const joinCode = key.slice(prefix.length);
+    const { instructorKey } = loadCredentials(joinCode);
+    if (instructorKey && /^[A-Z0-9]{6}$/.test(joinCode)) found.push({ joinCode, instructorKey });
+  }
+  return found;
+}
