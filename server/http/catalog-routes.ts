@@ -10,6 +10,7 @@ import type { ModelFiles } from '../catalog/model-files';
 import { decodeForModel } from '../images/decode';
 import { HttpError, sendJson } from './body';
 import { sendFile } from './files';
+import { receiveModelUpload } from './model-upload';
 
 export const MAX_IMAGE_UPLOAD_BYTES = 8 * 1024 * 1024;
 const MAX_IMAGE_PIXELS = 40_000_000;
@@ -38,6 +39,11 @@ export async function routeCatalog(
   const method = req.method ?? 'GET';
   if (pathname === '/api/models' && method === 'GET') {
     sendJson(res, 200, { models: await deps.models.list() });
+    return true;
+  }
+  if (pathname === '/api/models' && method === 'POST') {
+    const manifest = await receiveModelUpload(req);
+    sendJson(res, 201, { id: manifest.id, name: manifest.name });
     return true;
   }
   const modelFile = /^\/api\/models\/([^/]+)\/([^/]+)$/.exec(pathname);

@@ -53,6 +53,13 @@ export async function resolveModelSource(
       origin: { kind: 'builtin', location: builtin },
     });
   }
+  const uploaded = join(paths.uploadsDir, reference);
+  if (/^upload-[a-f0-9]+$/.test(reference) && (await isFile(join(uploaded, 'manifest.json')))) {
+    return directorySource(uploaded, {
+      packsDir: paths.packsDir,
+      origin: { kind: 'upload', location: reference },
+    });
+  }
   const pack = findPack(reference);
   if (pack) return packSource(pack, paths.packsDir);
   if (await stat(reference).catch(() => undefined))
@@ -66,28 +73,33 @@ export async function resolveModelSource(
 export interface ModelListing {
   id: string;
   name: string;
-  kind: 'builtin' | 'pack';
+  kind: 'builtin' | 'pack' | 'upload';
   /** False for a pack whose folder is missing on this machine. */
   available: boolean;
   location: string;
 }
 
-/** Built-in models and the packs, with whether each can be loaded here. */
+/** Built-in models, accepted uploads and the packs, with whether each can be loaded here. */
 export async function listModels(options: ResolveOptions = {}): Promise<ModelListing[]> {
   const paths = modelPaths(options.paths);
   const listings: ModelListing[] = [];
-  const folders = await readdir(paths.builtinDir).catch(() => [] as string[]);
-  for (const folder of folders.sort()) {
-    const manifestPath = join(paths.builtinDir, folder, 'manifest.json');
-    if (!(await isFile(manifestPath))) continue;
-    const manifest = parseManifest(await readJson(manifestPath), { where: manifestPath });
-    listings.push({
-      id: manifest.id,
-      name: manifest.name,
-      kind: 'builtin',
-      available: true,
-      location: join(paths.builtinDir, folder),
-    });
+  for (const [kind, dir] of [
+    ['builtin', paths.builtinDir],
+    ['upload', paths.uploadsDir],
+  ] as const) {
+    const folders = await readdir(dir).catch(() => [] as string[]);
+    for (const folder of folders.sort()) {
+      const manifestPath = join(dir, folder, 'manifest.json');
+      if (!(await isFile(manifestPath))) continue;
+      const manifest = parseManifest(await readJson(manifestPath), { where: manifestPath });
+      listings.push({
+        id: manifest.id,
+        name: manifest.name,
+        kind,
+        available: true,
+        location: join(dir, folder),
+      });
+    }
   }
   for (const pack of PACKS) {
     const location = join(paths.packsDir, pack.directory);

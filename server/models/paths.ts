@@ -12,6 +12,8 @@ export interface ModelPaths {
   packsDir: string;
   /** Downloaded models, one folder per URL. */
   cacheDir: string;
+  /** Accepted uploads, one folder per model id (upload-<hash>). */
+  uploadsDir: string;
 }
 
 export function modelPaths(overrides: Partial<ModelPaths> = {}): ModelPaths {
@@ -19,6 +21,9 @@ export function modelPaths(overrides: Partial<ModelPaths> = {}): ModelPaths {
     builtinDir: overrides.builtinDir ?? resolve(PROJECT_ROOT, 'public/models'),
     packsDir: overrides.packsDir ?? packsDirFromEnv(),
     cacheDir: overrides.cacheDir ?? resolve(PROJECT_ROOT, 'data/models-cache'),
+    uploadsDir:
+      overrides.uploadsDir ??
+      resolve(PROJECT_ROOT, process.env.CONVLENS_MODEL_UPLOADS_DIR ?? 'data/models-uploads'),
   };
 }
 

@@ -79,8 +79,10 @@ function indexFiles(weights: UploadedFile[], limits: UploadLimits): Map<string, 
 }
 
 function uploadManifest(json: unknown, modelJson: ModelJson, fallbackId: string): ModelManifest {
-  if (json === undefined) return inferManifest(modelJson, { id: fallbackId, source: 'upload' });
+  const inferred = inferManifest(modelJson, { id: fallbackId, source: 'upload' });
+  if (json === undefined) return inferred;
+  // A partial manifest (say, a name and labels) is completed from what model.json implies.
   const withDefaults =
-    typeof json === 'object' && json !== null ? { id: fallbackId, source: 'upload', ...json } : json;
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...inferred, ...json } : json;
   return parseManifest(withDefaults, { where: 'uploaded manifest' });
 }

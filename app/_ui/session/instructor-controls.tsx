@@ -87,6 +87,18 @@ export function InstructorControls({
           className="mt-1 block w-full text-xs"
         />
       </label>
+      <label className="block">
+        <span className="text-slate-600">
+          Upload a model: model.json, its weight files, optionally manifest.json
+        </span>
+        <input
+          type="file"
+          multiple
+          accept=".json,.bin,application/json,application/octet-stream"
+          onChange={uploadModel}
+          className="mt-1 block w-full text-xs"
+        />
+      </label>
       {uploadError && (
         <p role="alert" className="text-red-700">
           {uploadError}
