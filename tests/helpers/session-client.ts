@@ -33,7 +33,10 @@ export class TestParticipant {
     return participant;
   }
 
-  request<T>(event: 'session:join' | 'session:act' | 'compute:request', payload: unknown): Promise<Response<T>> {
+  request<T>(
+    event: 'session:join' | 'session:act' | 'compute:request',
+    payload: unknown,
+  ): Promise<Response<T>> {
     return new Promise((resolve) => {
       (this.socket.emit as (e: string, p: unknown, ack: (r: Response<T>) => void) => void)(
         event,

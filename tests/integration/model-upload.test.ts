@@ -13,7 +13,7 @@ const weightNames: string[] = JSON.parse(modelJson).weightsManifest.flatMap(
 
 function form(files: { field: string; name: string; data: Uint8Array | string }[]): FormData {
   const body = new FormData();
-  for (const f of files) body.append(f.field, new Blob([f.data]), f.name);
+  for (const f of files) body.append(f.field, new Blob([f.data as BlobPart]), f.name);
   return body;
 }
 

@@ -35,6 +35,23 @@ export function InstructorControls({
     dispatch({ type: 'image.set', imageId: body.id });
   }
 
+  async function uploadModel(event: ChangeEvent<HTMLInputElement>) {
+    const files = [...(event.target.files ?? [])];
+    event.target.value = '';
+    if (files.length === 0) return;
+    setUploadError(null);
+    const form = new FormData();
+    for (const file of files) {
+      const field = file.name === 'model.json' || file.name === 'manifest.json' ? file.name : 'weights';
+      form.append(field, file, file.name);
+    }
+    const res = await fetch('/api/models', { method: 'POST', body: form });
+    const body = await res.json();
+    if (!res.ok) return setUploadError(body.error?.message ?? `model upload failed (${res.status})`);
+    catalog.reload();
+    dispatch({ type: 'model.set', modelId: body.id });
+  }
+
   return (
     <section
       aria-label="Instructor controls"
