@@ -1,18 +1,21 @@
 import { z } from 'zod';
+import { exerciseActionSchemas } from './exercise';
 import {
   computeBackendSchema,
   imageIdSchema,
   layerNameSchema,
   modelIdSchema,
   neuronSchema,
+  OCCLUSION_FILLS,
   type Role,
 } from './primitives';
+
+export { OCCLUSION_FILLS };
 
 export const VIEWS = ['receptive-field', 'top-activating', 'filters', 'occlusion'] as const;
 export const viewSchema = z.enum(VIEWS);
 export type View = z.infer<typeof viewSchema>;
 
-export const OCCLUSION_FILLS = ['grey', 'zero', 'mean', 'blur'] as const;
 export const occlusionParamsSchema = z.object({
   patch: z.number().int().min(1).max(512),
   stride: z.number().int().min(1).max(512),
@@ -51,12 +54,13 @@ export const actionSchema = z.discriminatedUnion('type', [
   /** Where derived results are computed: the server, or each browser by itself. */
   z.object({ type: z.literal('compute.set'), where: z.enum(['server', 'browser']) }),
   z.object({ type: z.literal('presence.set'), backend: computeBackendSchema }),
+  ...exerciseActionSchemas,
 ]);
 export type Action = z.infer<typeof actionSchema>;
 export type ActionType = Action['type'];
 
 /** Actions a student may send; everything else changes the shared view and needs the instructor key. */
-const STUDENT_ACTIONS: ReadonlySet<ActionType> = new Set(['presence.set']);
+const STUDENT_ACTIONS: ReadonlySet<ActionType> = new Set(['presence.set', 'exercise.answer']);
 
 export function mayPerform(role: Role, type: ActionType): boolean {
   return role === 'instructor' || STUDENT_ACTIONS.has(type);

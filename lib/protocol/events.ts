@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionSchema } from './actions';
+import { exerciseServerEventSchemas } from './exercise';
 import { displayNameSchema, idSchema, modelIdSchema, roleSchema, titleSchema } from './primitives';
 
 /** Events only the server writes: they record facts, not requests. */
@@ -12,6 +13,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
     role: roleSchema,
   }),
   z.object({ type: z.literal('participant.connection'), participantId: idSchema, online: z.boolean() }),
+  ...exerciseServerEventSchemas,
 ]);
 
 export const eventBodySchema = z.union([serverEventSchema, actionSchema]);

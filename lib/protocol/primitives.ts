@@ -25,6 +25,9 @@ export const modelIdSchema = z
 export const layerNameSchema = z.string().min(1).max(128);
 export const imageIdSchema = z.string().min(1).max(256);
 
+/** What an occluding patch shows. */
+export const OCCLUSION_FILLS = ['grey', 'zero', 'mean', 'blur'] as const;
+
 export const roleSchema = z.enum(['instructor', 'student']);
 export type Role = z.infer<typeof roleSchema>;
 

@@ -1,5 +1,6 @@
 import type { LoggedEvent } from '../protocol/events';
 import type { Neuron } from '../protocol/primitives';
+import { reduceExercise } from './exercise-reducer';
 import { initialState, type SessionState } from './state';
 
 /**
@@ -21,7 +22,7 @@ export function fold(events: Iterable<LoggedEvent>, from: SessionState = initial
   return state;
 }
 
-function apply(state: SessionState, { body, seq, actor }: LoggedEvent): SessionState {
+function apply(state: SessionState, { body, seq, at, actor }: LoggedEvent): SessionState {
   switch (body.type) {
     case 'session.created':
       return { ...state, title: body.title, modelId: body.modelId };
@@ -88,6 +89,14 @@ function apply(state: SessionState, { body, seq, actor }: LoggedEvent): SessionS
       const p = actor ? state.participants[actor] : undefined;
       return p ? withParticipant(state, p.id, { ...p, backend: body.backend }) : state;
     }
+    case 'exercise.start':
+    case 'exercise.answer':
+    case 'exercise.answered':
+    case 'exercise.reveal':
+    case 'exercise.revealed':
+    case 'exercise.leaderboard':
+    case 'exercise.dismiss':
+      return reduceExercise(state, body, { seq, at, actor });
     default:
       return assertNever(body);
   }

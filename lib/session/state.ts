@@ -1,3 +1,4 @@
+import type { ExerciseState } from '../exercises/state';
 import type { FilterDisplay, OcclusionParams, View } from '../protocol/actions';
 import type { ComputeBackendName, Neuron, Role } from '../protocol/primitives';
 
@@ -28,6 +29,8 @@ export interface SessionState {
   probe: { y: number; x: number } | null;
   mode: 'follow' | 'free';
   compute: 'server' | 'browser';
+  /** Prediction exercises, oldest first (lib/session/exercise-reducer.ts). */
+  exercises: ExerciseState[];
 }
 
 export const DEFAULT_OCCLUSION: OcclusionParams = { patch: 8, stride: 4, fill: 'grey', classIndex: null };
@@ -49,5 +52,6 @@ export function initialState(): SessionState {
     probe: null,
     mode: 'follow',
     compute: 'server',
+    exercises: [],
   };
 }

@@ -101,6 +101,32 @@ describe('reduce', () => {
     expect(state).toEqual(before);
   });
 
+  it('starts an exercise and keeps a student answer, leaving the views alone', () => {
+    const task = {
+      kind: 'occlusion' as const,
+      modelId: 'mnist-cnn',
+      imageId: 'mnist/3.png',
+      patch: 8,
+      stride: 4,
+      fill: 'grey' as const,
+      classIndex: null,
+      rows: 6,
+      cols: 6,
+      topN: 5,
+    };
+    const state = fold(
+      log(
+        created,
+        alice,
+        ['i', { type: 'exercise.start', task, prompt: 'Where?', seconds: 60 }],
+        ['a', { type: 'exercise.answer', exercise: 3, answer: { kind: 'occlusion', cells: [0, 7] } }],
+      ),
+    );
+    expect(state.exercises).toHaveLength(1);
+    expect(state.exercises[0]).toMatchObject({ id: 3, phase: 'open', answered: ['a'] });
+    expect(state.view).toBe('receptive-field');
+  });
+
   it('never mutates its input', () => {
     const state = Object.freeze(fold(log(created, alice)));
     const next = reduce(state, { seq: 3, at: '', actor: 'i', body: { type: 'channels.set', channels: [1] } });
