@@ -56,7 +56,12 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
             </section>
             <aside className="space-y-4">
               {drives && catalog && dispatch && (
-                <InstructorControls state={shared} catalog={catalog} dispatch={dispatch} />
+                <InstructorControls
+                  joinCode={joinCode}
+                  state={shared}
+                  catalog={catalog}
+                  dispatch={dispatch}
+                />
               )}
               <ParticipantList participants={Object.values(shared.participants)} />
             </aside>

@@ -7,6 +7,7 @@ import type { PixelImage } from '@/lib/viz/image';
 import { layerReceptiveFields } from '@/lib/viz/receptive-field';
 import { ReceptiveFieldView } from '../../viz';
 import type { Dispatch } from '../dispatch';
+import { PinnedNeurons } from './pinned-neurons';
 
 export function ReceptiveFieldPanel({
   state,
@@ -21,14 +22,17 @@ export function ReceptiveFieldPanel({
 }) {
   const fields = useMemo(() => layerReceptiveFields(info.layers), [info.layers]);
   return (
-    <ReceptiveFieldView
-      image={image}
-      layers={info.layers}
-      fields={fields}
-      layer={state.layer}
-      neuron={state.neuron}
-      onPickLayer={dispatch && ((layer) => dispatch({ type: 'layer.set', layer }))}
-      onPickNeuron={dispatch && ((neuron) => dispatch({ type: 'neuron.set', neuron }))}
-    />
+    <div className="space-y-4">
+      <PinnedNeurons pinned={state.pinned} current={state.neuron} dispatch={dispatch} />
+      <ReceptiveFieldView
+        image={image}
+        layers={info.layers}
+        fields={fields}
+        layer={state.layer}
+        neuron={state.neuron}
+        onPickLayer={dispatch && ((layer) => dispatch({ type: 'layer.set', layer }))}
+        onPickNeuron={dispatch && ((neuron) => dispatch({ type: 'neuron.set', neuron }))}
+      />
+    </div>
   );
 }
