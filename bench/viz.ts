@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     '',
     '- All paths run on the same backend (tfjs wasm with SIMD; wasm threads do not work in Node, so each run uses one core).',
     '  The machine is shared with other work, so times vary by ±20% between runs.',
-    '- Batching barely helps on wasm: one thread is already busy with one image, so 16 images per pass',
+    '- Batching does not help on wasm (±20%, within the noise): one thread is already busy with one image, so 16 per pass',
     '  mostly saves per-call overhead. Incremental inference is what pays: each patch changes a small window,',
     '  and only the outputs that window reaches are recomputed, layer by layer, until the window covers the',
     '  map (global pooling onwards runs whole). Its results equal the full pass (max abs Δp above).',
