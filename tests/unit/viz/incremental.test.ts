@@ -153,6 +153,7 @@ describe('incremental occlusion', () => {
       const options = { patch: 48, stride: 80, fill: 'grey' as const, batchSize: 5 };
       const full = await occlusionMap(tf, loaded, picture, { ...options, method: 'batched' });
       const inc = await occlusionMap(tf, loaded, picture, { ...options, method: 'incremental' });
+      expect(loaded.manifest.labels[full.classIndex]).toMatch(/Pomeranian/);
       for (let i = 0; i < full.prob.length; i++)
         expect(Math.abs(inc.prob[i] - full.prob[i])).toBeLessThan(1e-5);
       expect(tf.memory().numTensors).toBe(before);
