@@ -92,7 +92,10 @@ export async function renderFiltersPng(figure: FilterFigure): Promise<Buffer> {
   const tiles = colour
     ? renderColourFilters(bank, 'per-filter')
     : divergingTiles(meanOverInputChannels(bank), bank.kernelHeight, bank.kernelWidth);
-  const marked = new Set(similarity.nearDuplicates.flatMap((d) => [d.i, d.j]));
+  const flagged = new Set(similarity.nearDuplicates.flatMap((d) => [d.i, d.j]));
+  // Outlines only mark exceptions; when most filters have a twin they would hide the tiles.
+  const outline = flagged.size <= bank.count / 4;
+  const marked = outline ? flagged : new Set<number>();
 
   let y = 70;
   let svg = '';
@@ -103,7 +106,7 @@ export async function renderFiltersPng(figure: FilterFigure): Promise<Buffer> {
     y += 26;
   };
   caption(
-    colour ? 'Kernels' : 'Kernels, averaged over input channels',
+    colour || bank.inChannels === 1 ? 'Kernels' : 'Kernels, averaged over input channels',
     colour
       ? 'RGB, each stretched to its own min..max; alike filters sit together'
       : 'red +, blue −, each on its own scale; alike filters sit together',
@@ -154,7 +157,9 @@ export async function renderFiltersPng(figure: FilterFigure): Promise<Buffer> {
   svg += text(
     matrixLeft,
     listY,
-    `${duplicates.length} near-duplicate pair${duplicates.length === 1 ? '' : 's'} (|cos| ≥ ${similarity.threshold}), outlined`,
+    `${duplicates.length} near-duplicate pair${duplicates.length === 1 ? '' : 's'} (|cos| ≥ ${similarity.threshold})${
+      outline ? (duplicates.length > 0 ? ', outlined' : '') : `: ${flagged.size} of ${bank.count} filters`
+    }`,
     { size: 12, weight: 'bold', fill: '#e4007c' },
   );
   listY += 4;
