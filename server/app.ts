@@ -3,10 +3,13 @@ import { availableParallelism } from 'node:os';
 import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
 import { initComputeBackend } from './compute/backend';
+import { DatabaseResultStore } from './compute/result-store';
 import { ComputeService } from './compute/service';
 import { WorkerPool } from './compute/worker-pool';
 import { type Db, migrateDatabase, openDatabase, removeSqliteFile } from './db/client';
 import { type DatabaseConfig, databaseConfig } from './db/config';
+import { ExerciseService } from './exercises/service';
+import { ExerciseTables } from './exercises/tables';
 import { createHealthCheck } from './health';
 import { createApiHandler } from './http/routes';
 import { log as defaultLog, type Logger } from './log';
@@ -62,11 +65,11 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   const models = new ModelFiles();
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
   const pool = workers > 0 ? new WorkerPool(workers) : null;
-  const compute = new ComputeService(pool, {
-    enabled: pool !== null,
-    maxPending: 16,
-    cacheBytes: 256 * 1024 * 1024,
-  });
+  const compute = new ComputeService(
+    pool,
+    { enabled: pool !== null, maxPending: 16, cacheBytes: 256 * 1024 * 1024 },
+    new DatabaseResultStore(db),
+  );
   const replays = new ReplayService(db, store, new AssetHasher(models, images));
   const handleApi = createApiHandler({
     sessions,
@@ -88,7 +91,15 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     if (options.pages) return options.pages(req, res);
     res.writeHead(404).end();
   });
-  const io = attachSockets(httpServer, sessions, compute, log);
+  const exercises = new ExerciseService({
+    sessions,
+    compute,
+    models,
+    images,
+    tables: new ExerciseTables(db),
+    log,
+  });
+  const io = attachSockets(httpServer, sessions, compute, log, exercises);
 
   return {
     httpServer,

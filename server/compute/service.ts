@@ -1,4 +1,6 @@
+import type { EncodedResult } from '../../lib/compute/codec';
 import { type ComputeAccepted, type ComputeRequest, resultKey } from '../../lib/protocol/compute';
+import type { ResultStore } from './result-store';
 import type { JobCallbacks, WorkerPool } from './worker-pool';
 
 export interface ComputeServiceOptions {
@@ -28,6 +30,7 @@ export class ComputeService {
   constructor(
     private readonly pool: WorkerPool | null,
     private readonly options: ComputeServiceOptions,
+    private readonly store: ResultStore | null = null,
   ) {}
 
   get enabled(): boolean {
@@ -44,44 +47,47 @@ export class ComputeService {
     if (hit) {
       this.cache.delete(key);
       this.cache.set(key, hit);
-      return Promise.resolve({
-        status: 'done',
-        key,
-        result: hit.result,
-        origin: { where: 'server', backend: hit.backend, ms: hit.ms, cached: true },
-      });
-    }
-    if (!this.enabled || !this.pool) {
-      return Promise.resolve({ status: 'unavailable', key, reason: 'server compute is switched off' });
+      return Promise.resolve(cachedAnswer(key, hit));
     }
     const running = this.inflight.get(key);
     if (running) {
       running.listeners.add(callbacks);
       return running.promise;
     }
-    if (this.pool.pending >= this.options.maxPending) {
-      return Promise.resolve({ status: 'unavailable', key, reason: 'the server is busy' });
-    }
     const listeners = new Set<JobCallbacks>([callbacks]);
-    const pool = this.pool;
-    const promise = (async (): Promise<ComputeAccepted> => {
-      try {
-        const { result, backend, ms } = await pool.run(request, {
-          onProgress: (p) => {
-            for (const l of listeners) l.onProgress?.(p);
-          },
-          onPartial: (p) => {
-            for (const l of listeners) l.onPartial?.(p);
-          },
-        });
-        this.remember(key, result, backend, ms);
-        return { status: 'done', key, result, origin: { where: 'server', backend, ms, cached: false } };
-      } finally {
-        this.inflight.delete(key);
-      }
-    })();
+    const promise = this.lookUpOrCompute(key, request, listeners).finally(() => this.inflight.delete(key));
     this.inflight.set(key, { promise, listeners });
     return promise;
+  }
+
+  private async lookUpOrCompute(
+    key: string,
+    request: ComputeRequest,
+    listeners: Set<JobCallbacks>,
+  ): Promise<ComputeAccepted> {
+    const stored = await this.store?.get(key).catch(() => null);
+    if (stored) {
+      this.remember(key, stored.result, stored.backend, stored.ms);
+      return cachedAnswer(key, stored);
+    }
+    const pool = this.pool;
+    if (!this.enabled || !pool)
+      return { status: 'unavailable', key, reason: 'server compute is switched off' };
+    if (pool.pending >= this.options.maxPending)
+      return { status: 'unavailable', key, reason: 'the server is busy' };
+    const { result, backend, ms } = await pool.run(request, {
+      onProgress: (p) => {
+        for (const l of listeners) l.onProgress?.(p);
+      },
+      onPartial: (p) => {
+        for (const l of listeners) l.onPartial?.(p);
+      },
+    });
+    this.remember(key, result, backend, ms);
+    await this.store
+      ?.put(key, request.kind, { result: result as EncodedResult, backend, ms })
+      .catch(() => undefined);
+    return { status: 'done', key, result, origin: { where: 'server', backend, ms, cached: false } };
   }
 
   private remember(key: string, result: unknown, backend: string, ms: number): void {
@@ -104,4 +110,13 @@ function encodedSize(value: unknown): number {
     return Object.values(value).reduce((sum: number, v) => sum + encodedSize(v), 64);
   }
   return 16;
+}
+
+function cachedAnswer(key: string, hit: { result: unknown; backend: string; ms: number }): ComputeAccepted {
+  return {
+    status: 'done',
+    key,
+    result: hit.result,
+    origin: { where: 'server', backend: hit.backend, ms: hit.ms, cached: true },
+  };
 }

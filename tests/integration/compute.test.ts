@@ -105,3 +105,31 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
     await teacher.act({ type: 'compute.set', where: 'server' });
   });
 });
+
+describe.skipIf(!havePacks)('stored results (needs ../shared/packs)', () => {
+  it('answers from the database after a restart, without computing again', async () => {
+    const first = await startServer('sqlite');
+    const request: ComputeRequest = {
+      kind: 'predict',
+      modelId: 'tinyvgg',
+      imageId: 'tiny-imagenet/bus_1.jpeg',
+    };
+    const fresh = await first.app.compute.request(request);
+    expect(fresh).toMatchObject({ status: 'done', origin: { cached: false } });
+    const { ComputeService } = await import('@/server/compute/service');
+    const { DatabaseResultStore } = await import('@/server/compute/result-store');
+    const noPool = new ComputeService(
+      null,
+      { enabled: false, maxPending: 1, cacheBytes: 1e6 },
+      new DatabaseResultStore(first.app.db),
+    );
+    const again = await noPool.request(request);
+    expect(again).toMatchObject({ status: 'done', origin: { cached: true } });
+    if (again.status === 'done' && fresh.status === 'done') {
+      expect(decodeResult<PredictResult>(again.result).probs).toEqual(
+        decodeResult<PredictResult>(fresh.result).probs,
+      );
+    }
+    await first.stop();
+  });
+});
