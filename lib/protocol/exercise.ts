@@ -80,8 +80,8 @@ export const exerciseTruthSchema = z.discriminatedUnion('kind', [
     baseProb: probability,
     /** The top-N cells by drop, with every cell tied with the N-th (ascending indices). */
     topCells: z.array(cellIndex).max(MAX_CELLS),
-    /** The N-th largest drop: a cell is "top" when its drop is at least this. */
-    threshold: z.number(),
+    /** The N-th largest drop: a cell is "top" when its drop is at least this (null: no finite drop). */
+    threshold: z.number().nullable(),
   }),
   z.object({ kind: z.literal('probe'), classIndex, prob: probability }),
 ]);

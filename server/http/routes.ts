@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { SessionService } from '../session/service';
 import { HttpError, readJson, sendError, sendJson } from './body';
 import { type CatalogDeps, routeCatalog } from './catalog-routes';
+import { routeExercises } from './exercise-routes';
 import { type ReplayDeps, routeReplays } from './replay-routes';
 
 export interface ApiDeps extends CatalogDeps, ReplayDeps {
@@ -40,6 +41,7 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
     return sendJson(res, 201, await deps.sessions.create(body));
   }
   if (await routeCatalog(req, res, pathname, deps)) return;
+  if (await routeExercises(req, res, pathname, deps)) return;
   if (await routeReplays(req, res, url, deps)) return;
   const sessionMatch = /^\/api\/sessions\/([^/]+)$/.exec(pathname);
   if (sessionMatch && req.method === 'GET') {

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { redactJoinResult } from '../../lib/exercises/redact';
 import { actionSchema } from '../../lib/protocol/actions';
 import { computeRequestSchema, resultKey } from '../../lib/protocol/compute';
 import {
@@ -10,6 +11,8 @@ import {
   SOCKET_EVENTS,
 } from '../../lib/protocol/socket';
 import type { ComputeService } from '../compute/service';
+import { emitSessionEvent, participantRoom } from '../exercises/broadcast';
+import { type ExerciseService, isExerciseAction } from '../exercises/service';
 import type { Logger } from '../log';
 import { SessionError, toProtocolError } from '../session/errors';
 import type { Member, SessionService } from '../session/service';
@@ -27,6 +30,7 @@ export function attachSockets(
   sessions: SessionService,
   compute: ComputeService,
   log: Logger,
+  exercises: ExerciseService,
 ): IoServer {
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -61,10 +65,11 @@ export function attachSockets(
         const room = member.room;
         if (!broadcasting.has(room.id)) {
           broadcasting.add(room.id);
-          room.onEvent((event) => io.to(room.id).emit('session:event', event));
+          room.onEvent((event) => emitSessionEvent(io, room.id, event));
         }
-        await socket.join(room.id);
-        return joined.result;
+        await socket.join([room.id, participantRoom(room.id, member.participantId)]);
+        // Before the reveal, nobody sees another participant's answer: not in a snapshot, not in a resume.
+        return redactJoinResult(joined.result, member.participantId);
       });
     });
 
@@ -73,7 +78,9 @@ export function attachSockets(
         if (!member) throw new SessionError('not-joined', 'join a session first');
         const action = actionSchema.safeParse(raw);
         if (!action.success) throw badRequest(action.error.issues);
-        const event = await sessions.act(member, action.data);
+        const event = isExerciseAction(action.data)
+          ? await exercises.act(member, action.data)
+          : await sessions.act(member, action.data);
         return { seq: event.seq };
       });
     });
