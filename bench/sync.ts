@@ -4,7 +4,7 @@
 // number of clients and events, every wait has a timeout.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { CreateSessionResult } from '../lib/protocol/http';
@@ -205,7 +205,7 @@ for (const n of SIZES) {
 }
 child.send({ type: 'stop' });
 
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} (load average ${loadavg()[0].toFixed(1)} at the end of the run)`;
 writeFileSync(
   join(import.meta.dirname, '../docs/benchmarks-sync.md'),
   `# Live sync benchmark
