@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import type { CreateSessionResult, HttpErrorBody } from '@/lib/protocol/http';
+import { FormError, TextField } from '../forms/text-field';
 import { saveCredentials } from '../session/credentials';
 
 export function CreateSessionForm() {
@@ -37,21 +38,14 @@ export function CreateSessionForm() {
   return (
     <form onSubmit={submit} className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
       <h2 className="text-xl font-semibold">Teach a session</h2>
-      <label className="mt-4 block text-sm font-medium text-slate-700" htmlFor="title">
-        Title
-      </label>
-      <input
+      <TextField
         id="title"
+        label="Title"
         value={title}
         onChange={(e) => setTitle(e.target.value)}
         maxLength={120}
-        className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2"
       />
-      {error && (
-        <p role="alert" className="mt-2 text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <button
         type="submit"
         disabled={busy}

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { displayNameSchema, joinCodeSchema } from '@/lib/protocol/primitives';
+import { FormError, TextField } from '../forms/text-field';
 import { saveCredentials } from '../session/credentials';
 
 export function JoinSessionForm() {
@@ -24,32 +25,23 @@ export function JoinSessionForm() {
   return (
     <form onSubmit={submit} className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
       <h2 className="text-xl font-semibold">Join a session</h2>
-      <label className="mt-4 block text-sm font-medium text-slate-700" htmlFor="code">
-        Join code
-      </label>
-      <input
+      <TextField
         id="code"
+        label="Join code"
         value={code}
         onChange={(e) => setCode(e.target.value.toUpperCase())}
         maxLength={6}
         autoComplete="off"
-        className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-lg tracking-widest uppercase"
+        className="font-mono text-lg tracking-widest uppercase"
       />
-      <label className="mt-4 block text-sm font-medium text-slate-700" htmlFor="name">
-        Your name
-      </label>
-      <input
+      <TextField
         id="name"
+        label="Your name"
         value={name}
         onChange={(e) => setName(e.target.value)}
         maxLength={40}
-        className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2"
       />
-      {error && (
-        <p role="alert" className="mt-2 text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <button
         type="submit"
         className="mt-4 rounded-md bg-slate-900 px-4 py-2 font-medium text-white hover:bg-slate-700"

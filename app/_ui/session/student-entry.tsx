@@ -2,6 +2,7 @@
 
 import { type FormEvent, useEffect, useState } from 'react';
 import { displayNameSchema } from '@/lib/protocol/primitives';
+import { FormError, TextField } from '../forms/text-field';
 import { loadCredentials, saveCredentials } from './credentials';
 import { SessionScreen } from './session-screen';
 
@@ -27,21 +28,14 @@ export function StudentEntry({ joinCode }: { joinCode: string }) {
     <main className="mx-auto max-w-md px-6 py-16">
       <form onSubmit={submit} className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="text-xl font-semibold">Join session {joinCode}</h1>
-        <label className="mt-4 block text-sm font-medium text-slate-700" htmlFor="name">
-          Your name
-        </label>
-        <input
+        <TextField
           id="name"
+          label="Your name"
           value={name}
           onChange={(e) => setName(e.target.value)}
           maxLength={40}
-          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2"
         />
-        {error && (
-          <p role="alert" className="mt-2 text-sm text-red-700">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <button type="submit" className="mt-4 rounded-md bg-slate-900 px-4 py-2 font-medium text-white">
           Join
         </button>

@@ -1,23 +1,15 @@
 // Synthetic data for the component gallery: a small made-up CNN, a gradient image, filters and results.
 // Nothing here comes from a trained model.
 import type { LayerInfo } from '@/lib/models/types';
+import { seededRandom } from '@/lib/util/random';
 import type { PixelImage } from '@/lib/viz/image';
 import type { OcclusionMap } from '@/lib/viz/occlusion';
 import { layerReceptiveFields } from '@/lib/viz/receptive-field';
 
 export const SIDE = 64;
 
-/** A deterministic PRNG (mulberry32), so the gallery looks the same on every load. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so the gallery looks the same on every load. */
+export const random = seededRandom;
 
 /** A diagonal colour gradient with a pale disc (the "object") and a dark square. */
 export function gradientImage(side = SIDE): PixelImage {

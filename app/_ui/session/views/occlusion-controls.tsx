@@ -1,7 +1,10 @@
 'use client';
 
 import { OCCLUSION_FILLS, type OcclusionParams } from '@/lib/protocol/actions';
+import { type Choice, LabelledSelect } from '../../forms/labelled-select';
 import type { Dispatch } from '../dispatch';
+
+const TOP_PREDICTION = -1;
 
 /** Patch size, stride, fill and target class; read-only text for those who follow. */
 export function OcclusionControls({
@@ -25,71 +28,41 @@ export function OcclusionControls({
       </p>
     );
   }
-  const sizes = [2, 4, 8, 16, 24, 32, 48, 64].filter((s) => s < inputSide);
+  const sizes: Choice<number>[] = [2, 4, 8, 16, 24, 32, 48, 64]
+    .filter((s) => s < inputSide)
+    .map((s) => ({ value: s, label: `${s} px` }));
+  const classes: Choice<number>[] = [
+    { value: TOP_PREDICTION, label: 'top prediction' },
+    ...labels.map((label, i) => ({ value: i, label: `${i}: ${label}` })),
+  ];
   return (
     <div className="flex flex-wrap items-end gap-3 text-sm">
-      <label className="flex flex-col">
-        <span className="text-slate-600">Patch</span>
-        <select
-          aria-label="Patch size"
-          value={params.patch}
-          onChange={(e) => set({ patch: Number(e.target.value) })}
-          className="rounded border px-2 py-1"
-        >
-          {sizes.map((s) => (
-            <option key={s} value={s}>
-              {s} px
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col">
-        <span className="text-slate-600">Stride</span>
-        <select
-          aria-label="Stride"
-          value={params.stride}
-          onChange={(e) => set({ stride: Number(e.target.value) })}
-          className="rounded border px-2 py-1"
-        >
-          {sizes.map((s) => (
-            <option key={s} value={s}>
-              {s} px
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col">
-        <span className="text-slate-600">Fill</span>
-        <select
-          aria-label="Fill"
-          value={params.fill}
-          onChange={(e) => set({ fill: e.target.value as OcclusionParams['fill'] })}
-          className="rounded border px-2 py-1"
-        >
-          {OCCLUSION_FILLS.map((f) => (
-            <option key={f} value={f}>
-              {f}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col">
-        <span className="text-slate-600">Class</span>
-        <select
-          aria-label="Class"
-          value={params.classIndex ?? ''}
-          onChange={(e) => set({ classIndex: e.target.value === '' ? null : Number(e.target.value) })}
-          className="max-w-56 rounded border px-2 py-1"
-        >
-          <option value="">top prediction</option>
-          {labels.map((label, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the index is the class id, fixed for a model
-            <option key={i} value={i}>
-              {i}: {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LabelledSelect
+        label="Patch"
+        ariaLabel="Patch size"
+        value={params.patch}
+        choices={sizes}
+        onChange={(patch) => set({ patch })}
+      />
+      <LabelledSelect
+        label="Stride"
+        value={params.stride}
+        choices={sizes}
+        onChange={(stride) => set({ stride })}
+      />
+      <LabelledSelect
+        label="Fill"
+        value={params.fill}
+        choices={OCCLUSION_FILLS.map((f) => ({ value: f, label: f }))}
+        onChange={(fill) => set({ fill })}
+      />
+      <LabelledSelect
+        label="Class"
+        value={params.classIndex ?? TOP_PREDICTION}
+        choices={classes}
+        onChange={(c) => set({ classIndex: c === TOP_PREDICTION ? null : c })}
+        className="max-w-56"
+      />
       <span className="text-slate-500">
         {cells}×{cells} positions
       </span>
