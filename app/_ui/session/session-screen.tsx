@@ -1,8 +1,10 @@
 'use client';
 
 import { useEffect } from 'react';
+import { currentExercise } from '@/lib/exercises/state';
 import type { Action } from '@/lib/protocol/actions';
 import { ComputeContext } from '../compute/use-computed';
+import { ExercisePanel, ExerciseStarter } from '../exercise';
 import { useCatalog } from './catalog';
 import { useFreeExplore } from './free-explore';
 import { FreeExploreBar } from './free-explore-bar';
@@ -25,6 +27,8 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
   const explore = useFreeExplore(drives ? null : shared);
   const state = drives ? shared : explore.view;
   const dispatch = drives ? (action: Action) => void connection?.act(action) : explore.apply;
+  // While an exercise is on screen it takes the views' place: they would give the answer away.
+  const exercise = shared && currentExercise(shared);
 
   useEffect(() => {
     if (shared?.title) document.title = `${shared.title} · ConvLens`;
@@ -45,14 +49,26 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
         {state && shared && (
           <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_17rem]">
             <section aria-label="Shared view" className="min-w-0 space-y-4">
-              {!drives && shared.mode === 'free' && (
-                <FreeExploreBar exploring={explore.exploring} onBackInStep={explore.backInStep} />
+              {exercise ? (
+                <ExercisePanel
+                  exercise={exercise}
+                  state={shared}
+                  role={role}
+                  participantId={snapshot.participantId}
+                  connection={connection}
+                />
+              ) : (
+                <>
+                  {!drives && shared.mode === 'free' && (
+                    <FreeExploreBar exploring={explore.exploring} onBackInStep={explore.backInStep} />
+                  )}
+                  <ViewTabs
+                    current={state.view}
+                    onSelect={dispatch && ((view) => dispatch({ type: 'view.set', view }))}
+                  />
+                  <ViewArea state={state} catalog={catalog} dispatch={dispatch} />
+                </>
               )}
-              <ViewTabs
-                current={state.view}
-                onSelect={dispatch && ((view) => dispatch({ type: 'view.set', view }))}
-              />
-              <ViewArea state={state} catalog={catalog} dispatch={dispatch} />
             </section>
             <aside className="space-y-4">
               {drives && catalog && dispatch && (
@@ -63,6 +79,7 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
                   dispatch={dispatch}
                 />
               )}
+              {drives && <ExerciseStarter state={shared} connection={connection} />}
               <ParticipantList participants={Object.values(shared.participants)} />
             </aside>
           </div>

@@ -1,0 +1,143 @@
+'use client';
+
+import { useId, useState } from 'react';
+import { defaultPrompt, taskFromSession } from '@/lib/exercises/task';
+import { DEFAULT_TOP_N, type ExerciseKind, MAX_TOP_N } from '@/lib/protocol/exercise';
+import type { SessionState } from '@/lib/session/state';
+import { useComputed } from '../compute/use-computed';
+import type { SessionConnection } from '../session/connection';
+import { useSend } from './send';
+
+const DURATIONS = [
+  [30, '30 s'],
+  [60, '1 min'],
+  [120, '2 min'],
+  [180, '3 min'],
+  [300, '5 min'],
+] as const;
+
+/** The instructor poses a question about the current image, model and occlusion settings. */
+export function ExerciseStarter({
+  state,
+  connection,
+}: {
+  state: SessionState;
+  connection: SessionConnection | null;
+}) {
+  const [kind, setKind] = useState<ExerciseKind>('occlusion');
+  const [prompt, setPrompt] = useState('');
+  const [seconds, setSeconds] = useState(60);
+  const [topN, setTopN] = useState(DEFAULT_TOP_N);
+  const { send, busy, error } = useSend(connection);
+  const info = useComputed({ kind: 'model-info', modelId: state.modelId });
+  const ids = useId();
+  const inputSize = info?.result?.manifest.inputSize;
+  const last = state.exercises.at(-1);
+  const running = last !== undefined && last.phase !== 'revealed';
+  const planned = inputSize
+    ? taskFromSession(kind, state, inputSize, topN)
+    : { problem: 'Loading the model…' };
+
+  const start = () => {
+    if (!planned.task) return;
+    void send({
+      type: 'exercise.start',
+      task: planned.task,
+      prompt: prompt.trim() || defaultPrompt(kind),
+      seconds,
+    });
+  };
+
+  return (
+    <section
+      aria-labelledby={`${ids}-heading`}
+      className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 text-sm"
+    >
+      <h2 id={`${ids}-heading`} className="font-semibold text-slate-700">
+        Exercise
+      </h2>
+      <fieldset className="space-y-1">
+        <legend className="text-slate-600">Students predict</legend>
+        <label className="flex items-center gap-2">
+          <input
+            type="radio"
+            name={`${ids}-kind`}
+            checked={kind === 'occlusion'}
+            onChange={() => setKind('occlusion')}
+          />
+          where covering hurts most (grid)
+        </label>
+        <label className="flex items-center gap-2">
+          <input
+            type="radio"
+            name={`${ids}-kind`}
+            checked={kind === 'probe'}
+            onChange={() => setKind('probe')}
+          />
+          the probability with the patch
+        </label>
+      </fieldset>
+      <label className="block">
+        <span className="text-slate-600">Prompt</span>
+        <textarea
+          aria-label="Exercise prompt"
+          value={prompt}
+          placeholder={defaultPrompt(kind)}
+          maxLength={200}
+          rows={2}
+          onChange={(e) => setPrompt(e.target.value)}
+          className="mt-1 w-full rounded border px-2 py-1"
+        />
+      </label>
+      <div className="flex gap-3">
+        <label className="block">
+          <span className="text-slate-600">Time</span>
+          <select
+            aria-label="Time limit"
+            value={seconds}
+            onChange={(e) => setSeconds(Number(e.target.value))}
+            className="mt-1 block rounded border px-2 py-1"
+          >
+            {DURATIONS.map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        {kind === 'occlusion' && (
+          <label className="block">
+            <span className="text-slate-600">Top N cells</span>
+            <input
+              aria-label="Top N cells"
+              type="number"
+              min={1}
+              max={MAX_TOP_N}
+              value={topN}
+              onChange={(e) =>
+                setTopN(Math.min(MAX_TOP_N, Math.max(1, Math.round(Number(e.target.value)) || 1)))
+              }
+              className="mt-1 block w-20 rounded border px-2 py-1"
+            />
+          </label>
+        )}
+      </div>
+      {planned.problem && <p className="text-slate-600">{planned.problem}</p>}
+      {running && <p className="text-slate-600">Reveal the current exercise to start another.</p>}
+      <button
+        type="button"
+        data-testid="exercise-start"
+        disabled={!planned.task || running || busy}
+        onClick={start}
+        className="w-full rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-700 disabled:cursor-not-allowed disabled:bg-slate-300"
+      >
+        Start exercise
+      </button>
+      {error && (
+        <p role="alert" className="text-red-700">
+          {error.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,2 @@
+export { ExercisePanel } from './exercise-panel';
+export { ExerciseStarter } from './exercise-starter';

@@ -1,0 +1,63 @@
+import { formatPercent } from '@/lib/exercises/cells';
+import { leaderboard } from '@/lib/exercises/leaderboard';
+import type { ExerciseState } from '@/lib/exercises/state';
+import type { SessionState } from '@/lib/session/state';
+
+export function LeaderboardTable({
+  exercise,
+  participants,
+  highlight,
+}: {
+  exercise: ExerciseState;
+  participants: SessionState['participants'];
+  highlight: string | null;
+}) {
+  const rows = leaderboard(exercise.results, participants);
+  const details = new Map(exercise.results.map((r) => [r.participantId, r.score]));
+  return (
+    <section aria-labelledby="leaderboard-heading" className="rounded-xl border border-slate-200 p-4">
+      <h3 id="leaderboard-heading" className="font-semibold text-slate-900">
+        Leaderboard
+      </h3>
+      {rows.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">Nobody answered.</p>
+      ) : (
+        <table data-testid="leaderboard" className="mt-2 w-full max-w-lg text-left text-sm">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-1 pr-3 font-medium">#</th>
+              <th className="py-1 pr-3 font-medium">Student</th>
+              <th className="py-1 pr-3 font-medium">Score</th>
+              <th className="py-1 font-medium">
+                {exercise.task.kind === 'occlusion' ? 'Top cells hit' : 'Error'}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const score = details.get(row.participantId);
+              return (
+                <tr
+                  key={row.participantId}
+                  data-testid="leaderboard-row"
+                  className={row.participantId === highlight ? 'bg-cyan-50 font-semibold' : ''}
+                >
+                  <td className="py-1 pr-3 tabular-nums">{row.rank}</td>
+                  <td className="py-1 pr-3">{row.name}</td>
+                  <td className="py-1 pr-3 tabular-nums">{formatPercent(row.score * 100)}%</td>
+                  <td className="py-1 tabular-nums">
+                    {score?.kind === 'occlusion'
+                      ? score.hits
+                      : score
+                        ? `${formatPercent(score.error)} pts`
+                        : ''}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

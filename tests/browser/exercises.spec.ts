@@ -1,0 +1,135 @@
+import { expect, type Page, test } from '@playwright/test';
+import { createSession, instructorSeat, type Seat, studentSeat } from './support/classroom';
+
+const TOP_N = 5;
+
+function cell(page: Page, index: number) {
+  return page.getByTestId('paint-cell').and(page.locator(`[data-cell="${index}"]`));
+}
+
+/** Drags across cells with the mouse: one stroke, so every cell passed over is painted. */
+async function drag(page: Page, from: number, to: number) {
+  const start = await cell(page, from).boundingBox();
+  const end = await cell(page, to).boundingBox();
+  if (!start || !end) throw new Error('cells are not on screen');
+  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+test.describe('exercise: predict the occlusion map, then the reveal', () => {
+  test('three students answer differently; each sees their own score and everyone the same reveal', async ({
+    browser,
+    request,
+  }) => {
+    const session = await createSession(request, 'Where does it hurt?');
+    const teacher = await instructorSeat(browser, session);
+    const names = ['Ada', 'Ben', 'Cy'];
+    const students: Seat[] = [];
+    for (const name of names) students.push(await studentSeat(browser, session, name));
+    await expect(teacher.page.getByTestId('participant')).toHaveCount(4);
+    await expect(teacher.page.getByTestId('prediction')).toContainText('the model says');
+
+    await teacher.page.getByTestId('exercise-start').click();
+    for (const seat of [teacher, ...students]) {
+      await expect(seat.page.getByTestId('exercise-panel')).toHaveAttribute('data-phase', 'open');
+      // The views (and their heatmap) are gone while the class answers.
+      await expect(seat.page.getByTestId('occlusion-heatmap')).toHaveCount(0);
+    }
+    await expect(teacher.page.getByTestId('paint-cell')).toHaveCount(36);
+
+    // Ada clicks four cells in the middle, Ben drags across the top row, Cy paints one cell twice (on, off) and two others.
+    const [ada, ben, cy] = students.map((s) => s.page);
+    for (const c of [14, 15, 20, 21]) await cell(ada, c).click();
+    await drag(ben, 0, 2);
+    await cell(cy, 35).click();
+    await cell(cy, 35).click();
+    for (const c of [8, 27]) await cell(cy, c).click();
+    const painted = { Ada: [14, 15, 20, 21], Ben: [0, 1, 2], Cy: [8, 27] };
+    for (const [page, name] of [
+      [ada, 'Ada'],
+      [ben, 'Ben'],
+      [cy, 'Cy'],
+    ] as const) {
+      await expect(page.getByTestId('paint-grid')).toHaveAttribute('data-painted', painted[name].join(','));
+      await page.getByTestId('exercise-submit').click();
+      await expect(page.getByTestId('exercise-saved')).toHaveText(`Saved: ${painted[name].length} cells.`);
+    }
+
+    // The instructor sees how many have answered, not what.
+    await expect(teacher.page.getByTestId('exercise-answered')).toHaveAttribute('data-count', '3');
+    await expect(teacher.page.getByTestId('paint-grid')).toHaveAttribute('data-painted', '');
+
+    // Ben changes his mind before the reveal.
+    await cell(ben, 2).click();
+    await cell(ben, 3).click();
+    await ben.getByTestId('exercise-submit').click();
+    await expect(ben.getByTestId('exercise-saved')).toHaveText('Saved: 3 cells.');
+    painted.Ben = [0, 1, 3];
+
+    await teacher.page.getByTestId('exercise-reveal').click();
+    for (const seat of [teacher, ...students]) {
+      await expect(seat.page.getByTestId('exercise-panel')).toHaveAttribute('data-phase', 'revealed');
+    }
+
+    // Everyone sees the same truth and the same class map.
+    const truth = teacher.page.getByTestId('exercise-truth');
+    await expect(truth).toHaveAttribute('data-top-cells', /^\d+(,\d+)*$/);
+    const topCells = (await truth.getAttribute('data-top-cells'))!;
+    const counts = await teacher.page.getByTestId('exercise-class-map').getAttribute('data-counts');
+    const expectedCounts = new Array<number>(36).fill(0);
+    for (const cells of Object.values(painted)) for (const c of cells) expectedCounts[c]++;
+    expect(counts).toBe(expectedCounts.join(','));
+    for (const seat of students) {
+      await expect(seat.page.getByTestId('exercise-truth')).toHaveAttribute('data-top-cells', topCells);
+      await expect(seat.page.getByTestId('exercise-class-map')).toHaveAttribute('data-counts', counts ?? '');
+    }
+
+    // Each student's own score: |painted ∩ top| / N.
+    const top = new Set(topCells.split(',').map(Number));
+    const scores: Record<string, number> = {};
+    for (const [i, name] of names.entries()) {
+      const hits = painted[name as keyof typeof painted].filter((c) => top.has(c)).length;
+      scores[name] = Math.min(hits, TOP_N) / TOP_N;
+      await expect(students[i].page.getByTestId('exercise-score')).toHaveAttribute(
+        'data-score',
+        scores[name].toFixed(4),
+      );
+    }
+    await expect(teacher.page.getByTestId('exercise-score')).toHaveCount(0);
+
+    // The leaderboard appears for everyone only when the instructor shows it.
+    await expect(ada.getByTestId('leaderboard')).toHaveCount(0);
+    await teacher.page.getByTestId('leaderboard-toggle').click();
+    for (const seat of [teacher, ...students]) {
+      await expect(seat.page.getByTestId('leaderboard-row')).toHaveCount(3);
+    }
+    const best = Math.max(...Object.values(scores));
+    await expect(ada.getByTestId('leaderboard-row').first()).toContainText(`${Math.round(best * 100)}%`);
+    await teacher.page.getByTestId('leaderboard-toggle').click();
+    await expect(cy.getByTestId('leaderboard')).toHaveCount(0);
+
+    // A reload shows the same reveal: it is in the log.
+    await ben.reload();
+    await expect(ben.getByTestId('exercise-score')).toHaveAttribute('data-score', scores.Ben.toFixed(4));
+
+    // The instructor's export has one row per student.
+    const csv = await request.get(`/api/sessions/${session.joinCode}/exercises.csv`, {
+      headers: { authorization: `Bearer ${session.instructorKey}` },
+    });
+    expect(csv.status()).toBe(200);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toContain(',Ada,scored,r3c3 r3c4 r4c3 r4c4,');
+    expect((await request.get(`/api/sessions/${session.joinCode}/exercises.csv`)).status()).toBe(401);
+
+    await teacher.page.getByRole('button', { name: 'Back to the views' }).click();
+    for (const seat of [teacher, ...students]) {
+      await expect(seat.page.getByTestId('exercise-panel')).toHaveCount(0);
+      await expect(seat.page.getByTestId('current-view')).toBeVisible();
+    }
+
+    for (const seat of [teacher, ...students]) await seat.context.close();
+  });
+});
