@@ -18,7 +18,7 @@ async function drag(page: Page, from: number, to: number) {
   await page.mouse.up();
 }
 
-test.describe('exercise: predict the occlusion map, then the reveal', () => {
+test.describe('exercises: students predict, then the reveal', () => {
   test('three students answer differently; each sees their own score and everyone the same reveal', async ({
     browser,
     request,
@@ -128,6 +128,47 @@ test.describe('exercise: predict the occlusion map, then the reveal', () => {
     for (const seat of [teacher, ...students]) {
       await expect(seat.page.getByTestId('exercise-panel')).toHaveCount(0);
       await expect(seat.page.getByTestId('current-view')).toBeVisible();
+    }
+
+    for (const seat of [teacher, ...students]) await seat.context.close();
+  });
+
+  test('probe kind: students guess the probability with the patch; scored by the absolute error', async ({
+    browser,
+    request,
+  }) => {
+    const session = await createSession(request, 'Guess the probability');
+    const teacher = await instructorSeat(browser, session);
+    const students: Seat[] = [];
+    for (const name of ['Ada', 'Ben', 'Cy']) students.push(await studentSeat(browser, session, name));
+    await expect(teacher.page.getByTestId('prediction')).toContainText('the model says');
+
+    // The instructor places the patch in the occlusion view, then asks about it.
+    await teacher.page.getByRole('tab', { name: 'Occlusion' }).click();
+    const heatmap = teacher.page.getByTestId('occlusion-heatmap');
+    await heatmap.focus();
+    await teacher.page.keyboard.press('ArrowRight');
+    await expect(teacher.page.getByTestId('occlusion-readout')).toContainText('with the patch here');
+    await teacher.page.getByLabel('the probability with the patch').check();
+    await teacher.page.getByTestId('exercise-start').click();
+
+    const guesses = [10, 50, 90];
+    for (const [i, seat] of students.entries()) {
+      await expect(seat.page.getByTestId('exercise-panel')).toHaveAttribute('data-kind', 'probe');
+      await seat.page.getByTestId('probe-guess').fill(String(guesses[i]));
+      await seat.page.getByTestId('exercise-submit').click();
+      await expect(seat.page.getByTestId('exercise-saved')).toHaveText(`Saved: ${guesses[i]}%.`);
+    }
+    await expect(teacher.page.getByTestId('exercise-answered')).toHaveAttribute('data-count', '3');
+    await teacher.page.getByTestId('exercise-reveal').click();
+
+    const truth = teacher.page.getByTestId('exercise-truth');
+    await expect(truth).toHaveAttribute('data-prob', /\d/);
+    const prob = Number(await truth.getAttribute('data-prob'));
+    for (const [i, seat] of students.entries()) {
+      await expect(seat.page.getByTestId('exercise-truth')).toHaveAttribute('data-prob', String(prob));
+      const score = 1 - Math.min(100, Math.abs(guesses[i] - prob * 100)) / 100;
+      await expect(seat.page.getByTestId('exercise-score')).toHaveAttribute('data-score', score.toFixed(4));
     }
 
     for (const seat of [teacher, ...students]) await seat.context.close();
