@@ -20,7 +20,20 @@ export class TestParticipant {
     });
   }
 
-  static async join(url: string, request: Record<string, unknown>): Promise<TestParticipant> {
+  /** Reconnects as the same participant, asking only for what follows the last folded seq. */
+  static async resume(url: string, joinCode: string, previous: TestParticipant): Promise<TestParticipant> {
+    return TestParticipant.join(
+      url,
+      { joinCode, participantId: previous.participantId, lastSeq: previous.state?.seq },
+      previous.state,
+    );
+  }
+
+  static async join(
+    url: string,
+    request: Record<string, unknown>,
+    from: SessionState | null = null,
+  ): Promise<TestParticipant> {
     const participant = new TestParticipant(await connect(url));
     const response = await participant.request<JoinResult>('session:join', {
       protocolVersion: PROTOCOL_VERSION,
@@ -29,7 +42,7 @@ export class TestParticipant {
     if (!response.ok) throw new Error(`${response.error.code}: ${response.error.message}`);
     participant.participantId = response.value.participantId;
     const result = response.value;
-    participant.state = result.kind === 'snapshot' ? result.state : fold(result.events);
+    participant.state = result.kind === 'snapshot' ? result.state : fold(result.events, from ?? undefined);
     return participant;
   }
 
