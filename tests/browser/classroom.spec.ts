@@ -87,3 +87,35 @@ test.describe('live classroom: one instructor, three students', () => {
     await teacher.context.close();
   });
 });
+
+test('in free exploration a student changes only their own view, and comes back in step', async ({
+  browser,
+  request,
+}) => {
+  const session = await createSession(request, 'Explore');
+  const teacher = await instructorSeat(browser, session);
+  const explorer = await studentSeat(browser, session, 'Eli');
+  const bystander = await studentSeat(browser, session, 'Fay');
+  const tab = (seat: Seat, name: string) => seat.page.getByRole('tab', { name });
+  const viewOf = (seat: Seat) => seat.page.getByTestId('current-view');
+
+  await expect(tab(explorer, 'Filters')).toBeDisabled();
+  await teacher.page.getByLabel('explore freely').click();
+  await expect(tab(explorer, 'Filters')).toBeEnabled();
+  await tab(explorer, 'Filters').click();
+  await expect(viewOf(explorer)).toHaveAttribute('data-view', 'filters');
+  await expect(explorer.page.getByText('You are exploring on your own')).toBeVisible();
+  await expect(viewOf(teacher)).toHaveAttribute('data-view', 'receptive-field');
+  await expect(viewOf(bystander)).toHaveAttribute('data-view', 'receptive-field');
+
+  await explorer.page.getByRole('button', { name: 'Back in step' }).click();
+  await expect(viewOf(explorer)).toHaveAttribute('data-view', 'receptive-field');
+
+  await tab(explorer, 'Occlusion').click();
+  await expect(viewOf(explorer)).toHaveAttribute('data-view', 'occlusion');
+  await teacher.page.getByLabel('follow me').click();
+  await expect(viewOf(explorer)).toHaveAttribute('data-view', 'receptive-field');
+  await expect(tab(explorer, 'Occlusion')).toBeDisabled();
+
+  for (const s of [teacher, explorer, bystander]) await s.context.close();
+});
