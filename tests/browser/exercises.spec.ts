@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import { createSession, instructorSeat, type Seat, studentSeat } from './support/classroom';
 
@@ -123,6 +124,10 @@ test.describe('exercises: students predict, then the reveal', () => {
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain(',Ada,scored,r3c3 r3c4 r4c3 r4c4,');
     expect((await request.get(`/api/sessions/${session.joinCode}/exercises.csv`)).status()).toBe(401);
+    const download = teacher.page.waitForEvent('download');
+    await teacher.page.getByTestId('exercise-csv').click();
+    const file = await (await download).path();
+    expect((await readFile(file, 'utf8')).trim().split('\r\n')).toEqual(lines);
 
     await teacher.page.getByRole('button', { name: 'Back to the views' }).click();
     for (const seat of [teacher, ...students]) {

@@ -6,6 +6,7 @@ import { DEFAULT_TOP_N, type ExerciseKind, MAX_TOP_N } from '@/lib/protocol/exer
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
 import type { SessionConnection } from '../session/connection';
+import { CsvDownload } from './csv-download';
 import { useSend } from './send';
 
 const DURATIONS = [
@@ -18,9 +19,11 @@ const DURATIONS = [
 
 /** The instructor poses a question about the current image, model and occlusion settings. */
 export function ExerciseStarter({
+  joinCode,
   state,
   connection,
 }: {
+  joinCode: string;
   state: SessionState;
   connection: SessionConnection | null;
 }) {
@@ -138,6 +141,7 @@ export function ExerciseStarter({
           {error.message}
         </p>
       )}
+      {state.exercises.length > 0 && <CsvDownload joinCode={joinCode} />}
     </section>
   );
 }

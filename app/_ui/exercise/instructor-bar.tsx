@@ -27,7 +27,7 @@ export function InstructorBar({
           onClick={() => void send({ type: 'exercise.reveal', exercise: id })}
           className={`${BUTTON} bg-rose-600 text-white hover:bg-rose-700`}
         >
-          {busy || exercise.phase === 'closed' ? 'Computing the truth…' : 'Reveal'}
+          {busy ? 'Computing the truth…' : exercise.phase === 'closed' ? 'Reveal again' : 'Reveal'}
         </button>
       ) : (
         <>

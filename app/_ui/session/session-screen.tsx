@@ -79,7 +79,7 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
                   dispatch={dispatch}
                 />
               )}
-              {drives && <ExerciseStarter state={shared} connection={connection} />}
+              {drives && <ExerciseStarter joinCode={joinCode} state={shared} connection={connection} />}
               <ParticipantList participants={Object.values(shared.participants)} />
             </aside>
           </div>
