@@ -97,7 +97,7 @@ export class ExerciseService {
       throw new SessionError('bad-request', `could not compute the truth: ${error.message}`);
     });
     const { truth, results } = revealExercise(closed, measured);
-    const event = await this.state(member, {
+    const event = await this.appendFact(member, {
       type: 'exercise.revealed',
       exercise: exerciseId,
       truth,
@@ -140,7 +140,7 @@ export class ExerciseService {
   }
 
   /** A fact only the server states, in the name of the member who caused it. */
-  private state(member: Member, body: EventBody): Promise<LoggedEvent> {
+  private appendFact(member: Member, body: EventBody): Promise<LoggedEvent> {
     return refusalsAsErrors(member.room.append(member.participantId, body));
   }
 

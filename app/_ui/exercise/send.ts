@@ -2,10 +2,8 @@
 
 import { useState } from 'react';
 import type { Action } from '@/lib/protocol/actions';
-import type { ProtocolError, Response } from '@/lib/protocol/socket';
+import type { ProtocolError } from '@/lib/protocol/socket';
 import type { SessionConnection } from '../session/connection';
-
-export type Send = (action: Action) => Promise<Response<{ seq: number }>>;
 
 /** Sends exercise actions and keeps the server's answer: busy while waiting, the error if it refused. */
 export function useSend(connection: SessionConnection | null) {
