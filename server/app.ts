@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { availableParallelism } from 'node:os';
 import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
+import { joinCluster } from './cluster';
 import { initComputeBackend } from './compute/backend';
 import { DatabaseResultStore } from './compute/result-store';
 import { ComputeService } from './compute/service';
@@ -27,6 +28,10 @@ export interface AppOptions {
   resetDatabase?: boolean;
   /** Serves everything outside /api (Next.js); omitted in API-only tests. */
   pages?: PageHandler;
+  /** A Redis shared by several servers (REDIS_URL); none: this server is alone. */
+  redisUrl?: string;
+  /** Redis stream of the Socket.io adapter (tests keep theirs apart). */
+  redisStream?: string;
   /** Worker threads computing results; 0 switches server compute off (browsers compute). */
   computeWorkers?: number;
   log?: Logger;
@@ -99,7 +104,9 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     tables: new ExerciseTables(db),
     log,
   });
-  const io = attachSockets(httpServer, sessions, compute, log, exercises);
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  const cluster = redisUrl ? await joinCluster(redisUrl, options.redisStream) : null;
+  const io = attachSockets(httpServer, sessions, compute, log, exercises, cluster?.cluster);
 
   return {
     httpServer,
@@ -115,6 +122,7 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       await sessions.drain();
       await db.$disconnect();
       await pool?.close();
+      await cluster?.close();
     },
   };
 }

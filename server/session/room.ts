@@ -5,7 +5,8 @@ import { SeqConflictError, type SessionStore, type StoredSession } from './store
 
 type Listener = (event: LoggedEvent) => void;
 
-const MAX_CONFLICT_RETRIES = 5;
+// Each lost race means another server stored an event first; give up only if that goes on and on.
+const MAX_CONFLICT_RETRIES = 50;
 
 /**
  * The authority for one session: it owns the log and the sequence. Appends run
@@ -71,6 +72,8 @@ export class SessionRoom {
       } catch (error) {
         if (!(error instanceof SeqConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
         await this.catchUp();
+        // A little jitter, so two servers racing for the same session take turns.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
         continue;
       }
       this.log.push(event);
@@ -80,13 +83,21 @@ export class SessionRoom {
     }
   }
 
-  /** Another server appended to this session: fold what it wrote, announce it, then retry. */
+  /**
+   * Folds what other servers appended to this session. Their clients already got
+   * those events from the server that stored them, so they are not announced again.
+   */
+  refresh(): Promise<void> {
+    const run = this.tail.then(() => this.catchUp());
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   private async catchUp(): Promise<void> {
     const missing = await this.store.events(this.session.id, this.current.seq);
     for (const event of missing) {
       this.current = reduce(this.current, event);
       this.log.push(event);
-      for (const listener of this.listeners) listener(event);
     }
   }
 }

@@ -22,6 +22,7 @@ const MAX_RESUME_EVENTS = 1000;
 
 export class SessionService {
   private readonly rooms = new Map<string, Promise<SessionRoom>>();
+  private readonly roomListeners: ((room: SessionRoom) => void)[] = [];
   /** Open connections per participant, to tell online from offline across tabs. */
   private readonly connections = new Map<string, number>();
 
@@ -57,6 +58,8 @@ export class SessionService {
     const session = await this.store.findByJoinCode(request.joinCode);
     if (!session) throw new SessionError('not-found', `no session has the code ${request.joinCode}`);
     const room = await this.room(session);
+    // With several servers, another may have appended since this one last looked.
+    if (session.lastSeq > room.state.seq) await room.refresh();
 
     let role: Role = 'student';
     if (request.instructorKey !== undefined) {
@@ -120,14 +123,27 @@ export class SessionService {
     });
   }
 
+  /** Another server stored events of this session: fold them here too, if the room is loaded. */
+  async refresh(sessionId: string): Promise<void> {
+    await (await this.rooms.get(sessionId))?.refresh();
+  }
+
   /** One room object per session in this process, loaded from the log on first use. */
   room(session: StoredSession): Promise<SessionRoom> {
     let room = this.rooms.get(session.id);
     if (!room) {
-      room = SessionRoom.load(session, this.store);
+      room = SessionRoom.load(session, this.store).then((loaded) => {
+        for (const listener of this.roomListeners) listener(loaded);
+        return loaded;
+      });
       this.rooms.set(session.id, room);
       room.catch(() => this.rooms.delete(session.id));
     }
     return room;
+  }
+
+  /** Called with each room as it is loaded, before anything is appended to it here. */
+  onRoomLoaded(listener: (room: SessionRoom) => void): void {
+    this.roomListeners.push(listener);
   }
 }

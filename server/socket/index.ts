@@ -24,6 +24,12 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 /** Largest socket message accepted; bigger ones close that connection only. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 const PROGRESS_INTERVAL_MS = 250;
+const APPENDED = 'convlens:appended';
+
+/** Set when REDIS_URL names a Redis shared by several ConvLens servers. */
+export interface Cluster {
+  adapter: NonNullable<ConstructorParameters<typeof Server>[1]>['adapter'];
+}
 
 export function attachSockets(
   httpServer: HttpServer,
@@ -31,13 +37,30 @@ export function attachSockets(
   compute: ComputeService,
   log: Logger,
   exercises: ExerciseService,
+  cluster?: Cluster,
 ): IoServer {
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
     connectionStateRecovery: undefined,
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
-  const broadcasting = new Set<string>();
+  // Every event a room of this server stores is broadcast, from the first one on
+  // (the first join's own arrival included: with several servers, others are listening).
+  sessions.onRoomLoaded((room) =>
+    room.onEvent((event) => {
+      emitSessionEvent(io, room.id, event);
+      if (cluster) (io.serverSideEmit as (event: string, ...args: unknown[]) => boolean)(APPENDED, room.id);
+    }),
+  );
+  // Several servers: the adapter carries broadcasts to every server's sockets, and this
+  // note tells the other servers to fold what this one stored.
+  if (cluster) {
+    (io as unknown as NodeJS.EventEmitter).on(APPENDED, (sessionId: unknown) => {
+      if (typeof sessionId === 'string')
+        sessions.refresh(sessionId).catch((error) => log.error({ err: error }, 'refresh failed'));
+    });
+  }
 
   io.on('connection', (socket) => {
     const limiter = new RateLimiter(30, 60);
@@ -63,10 +86,6 @@ export function attachSockets(
         const joined = await sessions.join(request.data);
         member = joined.member;
         const room = member.room;
-        if (!broadcasting.has(room.id)) {
-          broadcasting.add(room.id);
-          room.onEvent((event) => emitSessionEvent(io, room.id, event));
-        }
         await socket.join([room.id, participantRoom(room.id, member.participantId)]);
         // Before the reveal, nobody sees another participant's answer: not in a snapshot, not in a resume.
         return redactJoinResult(joined.result, member.participantId);

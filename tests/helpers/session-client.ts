@@ -3,20 +3,21 @@ import type { LoggedEvent } from '@/lib/protocol/events';
 import type { CreateSessionResult } from '@/lib/protocol/http';
 import type { JoinResult, Response } from '@/lib/protocol/socket';
 import { PROTOCOL_VERSION } from '@/lib/protocol/version';
-import { fold, reduce } from '@/lib/session/reducer';
+import { fold } from '@/lib/session/reducer';
+import { Sequencer } from '@/lib/session/sequencer';
 import type { SessionState } from '@/lib/session/state';
 import { connect, postJson, type TestSocket } from './server';
 
 /** A scripted participant over a real socket, folding events the way the browser does. */
 export class TestParticipant {
-  state: SessionState | null = null;
+  private sequencer: Sequencer | null = null;
   readonly received: LoggedEvent[] = [];
   participantId = '';
 
   private constructor(readonly socket: TestSocket) {
     socket.on('session:event', (event) => {
       this.received.push(event);
-      if (this.state && event.seq === this.state.seq + 1) this.state = reduce(this.state, event);
+      this.sequencer?.accept(event);
     });
   }
 
@@ -42,7 +43,11 @@ export class TestParticipant {
     if (!response.ok) throw new Error(`${response.error.code}: ${response.error.message}`);
     participant.participantId = response.value.participantId;
     const result = response.value;
-    participant.state = result.kind === 'snapshot' ? result.state : fold(result.events, from ?? undefined);
+    const joined = result.kind === 'snapshot' ? result.state : fold(result.events, from ?? undefined);
+    // Events broadcast while the join was answered may already be waiting.
+    const sequencer = new Sequencer(joined);
+    for (const e of participant.received) sequencer.accept(e);
+    participant.sequencer = sequencer;
     return participant;
   }
 
@@ -57,6 +62,11 @@ export class TestParticipant {
         resolve,
       );
     });
+  }
+
+  /** What this participant has folded so far (null before it joined). */
+  get state(): SessionState | null {
+    return this.sequencer?.state ?? null;
   }
 
   act(action: Action | Record<string, unknown>): Promise<Response<{ seq: number }>> {

@@ -11,9 +11,12 @@ import type {
   ServerToClientEvents,
 } from '@/lib/protocol/socket';
 import { PROTOCOL_VERSION } from '@/lib/protocol/version';
-import { fold, reduce } from '@/lib/session/reducer';
+import { fold } from '@/lib/session/reducer';
+import { Sequencer } from '@/lib/session/sequencer';
 import type { SessionState } from '@/lib/session/state';
 import type { Credentials } from './credentials';
+
+const GAP_PATIENCE_MS = 1000;
 
 export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'failed';
 
@@ -39,6 +42,8 @@ export class SessionConnection {
     error: null,
   };
   private readonly listeners = new Set<() => void>();
+  private sequencer: Sequencer | null = null;
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly progressListeners = new Map<string, Set<(progress: ComputeProgress) => void>>();
   private readonly partialListeners = new Map<string, Set<(result: unknown) => void>>();
 
@@ -137,8 +142,11 @@ export class SessionConnection {
         return;
       }
       const result = response.value;
-      const state =
+      const joined =
         result.kind === 'snapshot' ? result.state : fold(result.events, this.snapshot.state ?? undefined);
+      // Events that arrived while the join was answered are kept and folded in order.
+      this.sequencer = this.sequencer ?? new Sequencer(joined);
+      const state = this.sequencer.reset(joined);
       this.credentials = { ...this.credentials, participantId: result.participantId };
       this.update({
         status: 'live',
@@ -152,14 +160,17 @@ export class SessionConnection {
   }
 
   private receive(event: LoggedEvent): void {
-    const state = this.snapshot.state;
-    if (!state || event.seq <= state.seq) return;
-    if (event.seq !== state.seq + 1) {
-      // A gap: reconnecting resumes from the last seq folded.
-      this.socket.disconnect().connect();
-      return;
+    if (!this.sequencer) return;
+    const state = this.sequencer.accept(event);
+    if (state !== this.snapshot.state) this.update({ state });
+    if (this.sequencer.waiting && !this.gapTimer) {
+      // With several servers two broadcasts can cross; a gap that stays open means a lost event:
+      // reconnecting resumes from the last seq folded.
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        if (this.sequencer?.waiting) this.socket.disconnect().connect();
+      }, GAP_PATIENCE_MS);
     }
-    this.update({ state: reduce(state, event) });
   }
 
   private update(patch: Partial<ConnectionSnapshot>): void {
