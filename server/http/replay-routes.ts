@@ -49,9 +49,9 @@ export async function routeReplays(
       share:
         (req.headers['x-share-token'] as string | undefined) ?? url.searchParams.get('share') ?? undefined,
     };
-    const session = await replays.asViewer(joinCode, credentials);
+    const { session, viewer } = await replays.asViewer(joinCode, credentials);
     if (rest === '' && method === 'GET') {
-      sendJson(res, 200, await replays.log(session));
+      sendJson(res, 200, await replays.log(session, viewer));
       return true;
     }
     if (rest === '/compute' && method === 'POST') {

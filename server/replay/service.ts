@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { redactEvent } from '../../lib/exercises/redact';
 import type { LoggedEvent } from '../../lib/protocol/events';
 import type {
   MissingAssets,
@@ -46,8 +47,13 @@ export class ReplayService {
   }
 
   /** A replay opens with the instructor key or a share link that has not been revoked. */
-  async asViewer(joinCode: string, credentials: ReplayCredentials): Promise<StoredSession> {
-    if (credentials.instructorKey) return this.asInstructor(joinCode, credentials.instructorKey);
+  async asViewer(
+    joinCode: string,
+    credentials: ReplayCredentials,
+  ): Promise<{ session: StoredSession; viewer: 'instructor' | 'shared' }> {
+    if (credentials.instructorKey) {
+      return { session: await this.asInstructor(joinCode, credentials.instructorKey), viewer: 'instructor' };
+    }
     if (!credentials.share) {
       throw new HttpError(401, 'unauthorized', 'a replay needs the instructor key or a share link');
     }
@@ -56,17 +62,22 @@ export class ReplayService {
     if (!share || share.sessionId !== session.id || share.revokedAt) {
       throw new HttpError(403, 'forbidden', 'this share link is not valid (it may have been revoked)');
     }
-    return session;
+    return { session, viewer: 'shared' };
   }
 
-  async log(session: StoredSession): Promise<ReplayLog> {
+  /**
+   * The recording. The instructor gets all of it; a share link gets it as a student
+   * would have: answers to exercises not yet revealed stay hidden.
+   */
+  async log(session: StoredSession, viewer: 'instructor' | 'shared' = 'instructor'): Promise<ReplayLog> {
+    const events = await this.store.events(session.id);
     return {
       joinCode: session.joinCode,
       title: session.title,
       modelId: session.modelId,
       createdAt: session.createdAt.toISOString(),
       logVersion: LOG_VERSION,
-      events: await this.store.events(session.id),
+      events: viewer === 'instructor' ? events : hideUnrevealedAnswers(events),
     };
   }
 
@@ -200,4 +211,17 @@ function toShare(row: { token: string; createdAt: Date; revokedAt: Date | null }
     createdAt: row.createdAt.toISOString(),
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
+}
+
+function hideUnrevealedAnswers(events: LoggedEvent[]): LoggedEvent[] {
+  const revealed = new Set(
+    fold(events)
+      .exercises.filter((e) => e.phase === 'revealed')
+      .map((e) => e.id),
+  );
+  return events.map((event) =>
+    event.body.type === 'exercise.answer' && !revealed.has(event.body.exercise)
+      ? redactEvent(event, null)
+      : event,
+  );
 }

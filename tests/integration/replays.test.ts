@@ -117,6 +117,50 @@ describe('replays', () => {
     expect((await getJson<HttpErrorBody>(`${url}?share=${share.token}`)).status).toBe(403);
   });
 
+  it('a share link hides answers to exercises not yet revealed; the instructor sees them', async () => {
+    session = await createSession(server.url, 'Quiz');
+    const teacher = await TestParticipant.join(server.url, {
+      joinCode: session.joinCode,
+      instructorKey: session.instructorKey,
+    });
+    const student = await TestParticipant.join(server.url, { joinCode: session.joinCode, name: 'Gus' });
+    const task = {
+      kind: 'occlusion',
+      modelId: 'mnist-cnn',
+      imageId: IMAGES[0],
+      patch: 8,
+      stride: 4,
+      fill: 'grey',
+      classIndex: null,
+      rows: 6,
+      cols: 6,
+      topN: 5,
+    } as const;
+    const started = await teacher.act({ type: 'exercise.start', task, prompt: 'Where?', seconds: 60 });
+    const exercise = started.ok ? started.value.seq : -1;
+    expect(
+      (await student.act({ type: 'exercise.answer', exercise, answer: { kind: 'occlusion', cells: [7, 8] } }))
+        .ok,
+    ).toBe(true);
+    await server.app.sessions.drain();
+
+    const share = (await (
+      await fetch(`${server.url}/api/sessions/${session.joinCode}/shares`, {
+        method: 'POST',
+        headers: auth(),
+      })
+    ).json()) as ReplayShare;
+    const types = async (headers: Record<string, string>, query = '') =>
+      (
+        await getJson<ReplayLog>(`${server.url}/api/replays/${session.joinCode}${query}`, headers)
+      ).body.events.map((e) => e.body.type);
+    expect(await types({}, `?share=${share.token}`)).toContain('exercise.answered');
+    expect(await types({}, `?share=${share.token}`)).not.toContain('exercise.answer');
+    expect(await types(auth())).toContain('exercise.answer');
+    teacher.close();
+    student.close();
+  });
+
   it("lists the instructor's past sessions with their students", async () => {
     const mine = await createSession(server.url, 'Listed');
     const student = await TestParticipant.join(server.url, { joinCode: mine.joinCode, name: 'Ana' });
