@@ -1,0 +1,78 @@
+// npm run bench:pool — how much the server's worker-thread pool gains on this machine:
+// the same batch of occlusion maps through 1 worker, then through one per core.
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { ComputeRequest } from '../lib/protocol/compute';
+import { WorkerPool } from '../server/compute/worker-pool';
+import { modelPaths } from '../server/models/paths';
+
+const packs = existsSync(join(modelPaths().packsDir, 'models/mobilenet_v1_0.25_224/model.json'));
+const [modelId, images, patch, stride] = packs
+  ? [
+      'mobilenet-v1-0.25',
+      ['dog_pomeranian.JPEG', 'cat_tabby.JPEG', 'ml5_bird.jpg', 'ml5_kitten.jpg'].map(
+        (f) => `test-images/${f}`,
+      ),
+      32,
+      16,
+    ]
+  : [
+      'mnist-cnn',
+      [
+        '000-4.png',
+        '001-7.png',
+        '002-6.png',
+        '003-0.png',
+        '004-1.png',
+        '005-6.png',
+        '006-7.png',
+        '007-9.png',
+      ].map((f) => `mnist/${f}`),
+      4,
+      1,
+    ];
+
+const requests: ComputeRequest[] = images.map((imageId) => ({
+  kind: 'occlusion',
+  modelId,
+  imageId,
+  patch: patch as number,
+  stride: stride as number,
+  fill: 'grey',
+  classIndex: null,
+}));
+
+async function time(workers: number): Promise<number> {
+  const pool = new WorkerPool(workers);
+  // Warm up: every worker loads the model and its backend once.
+  await Promise.all(Array.from({ length: workers }, () => pool.run({ kind: 'model-info', modelId })));
+  const started = performance.now();
+  await Promise.all(requests.map((r) => pool.run(r)));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return seconds;
+}
+
+// The pool's workers do not keep a process alive by themselves (the server's sockets do); this does.
+const keepAlive = setInterval(() => {}, 1000);
+const cores = cpus().length;
+const one = await time(1);
+const many = await time(cores);
+const table = `| workers | ${requests.length} occlusion maps (s) | speed-up |
+| --- | ---: | ---: |
+| 1 | ${one.toFixed(1)} | 1.00× |
+| ${cores} | ${many.toFixed(1)} | ${(one / many).toFixed(2)}× |`;
+console.log(table);
+clearInterval(keepAlive);
+writeFileSync(
+  join(import.meta.dirname, '../docs/benchmarks-pool.md'),
+  `# Worker pool benchmark
+
+Command: \`npm run bench:pool\` (bench/pool.ts), ${new Date().toISOString().slice(0, 10)}, ${cores} × ${cpus()[0]?.model.trim()},
+load average ${loadavg()[0].toFixed(1)} at the end. ${requests.length} occlusion maps of ${modelId} (patch ${patch}, stride ${stride},
+incremental inference, wasm backend) submitted at once to the server's worker pool, after every worker has loaded the model.
+
+${table}
+`,
+);
