@@ -14,6 +14,7 @@ import { ExerciseTables } from './exercises/tables';
 import { createHealthCheck } from './health';
 import { createApiHandler } from './http/routes';
 import { log as defaultLog, type Logger } from './log';
+import { listModels } from './models/load';
 import { AssetHasher } from './replay/assets';
 import { ReplayService } from './replay/service';
 import { SessionService } from './session/service';
@@ -65,7 +66,9 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   );
 
   const store = new SessionStore(db);
-  const sessions = new SessionService(store);
+  const sessions = new SessionService(store, async (id) =>
+    (await listModels()).some((m) => m.id === id && m.available),
+  );
   const images = await ImageCatalog.discover();
   const models = new ModelFiles();
   const workers = options.computeWorkers ?? computeWorkersFromEnv();

@@ -17,11 +17,12 @@ export const displayNameSchema = z
   .max(40, 'at most 40 characters');
 export const titleSchema = z.string().trim().min(1, 'a title is required').max(120, 'at most 120 characters');
 export const idSchema = z.string().min(1).max(64);
+/** A model of this server's catalog (built-in, pack or upload id); never a path or a URL. */
 export const modelIdSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[\w.@:/-]+$/, 'a model id has letters, digits and . _ - @ : /');
+  .regex(/^[a-z0-9][\w.-]*$/i, 'a model id has letters, digits and . _ -');
 export const layerNameSchema = z.string().min(1).max(128);
 export const imageIdSchema = z.string().min(1).max(256);
 

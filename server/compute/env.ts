@@ -4,9 +4,19 @@ import type { Tf } from '../../lib/tf';
 import type { SourceImage } from '../../lib/viz/top-activating';
 import type { ImageCatalog } from '../catalog/images';
 import { decodeForModel } from '../images/decode';
-import { loadServerModel } from '../models/load';
+import { listModels, loadServerModel } from '../models/load';
 
 const MAX_CACHED_MODELS = 4;
+
+/**
+ * Clients name models by catalog id only. The loader also accepts paths and URLs
+ * (for the CLI), which a client must never reach: no reading folders, no fetching.
+ */
+async function catalogModel(modelId: string): Promise<string> {
+  const listed = (await listModels()).find((m) => m.id === modelId && m.available);
+  if (!listed) throw new Error(`unknown model "${modelId}"`);
+  return listed.id;
+}
 
 /** How the server finds models (built-in, packs) and images (catalog files decoded with sharp). */
 export function createServerComputeEnv(tf: Tf, images: ImageCatalog): ComputeEnv {
@@ -15,7 +25,7 @@ export function createServerComputeEnv(tf: Tf, images: ImageCatalog): ComputeEnv
   function loadModel(modelId: string): Promise<LoadedModel> {
     let model = models.get(modelId);
     if (!model) {
-      model = loadServerModel(tf, modelId);
+      model = catalogModel(modelId).then((id) => loadServerModel(tf, id));
       models.set(modelId, model);
       model.catch(() => models.delete(modelId));
       if (models.size > MAX_CACHED_MODELS) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSessionBodySchema, type HealthReport, type SessionSummary } from '../../lib/protocol/http';
 import { joinCodeSchema } from '../../lib/protocol/primitives';
 import type { Logger } from '../log';
+import { SessionError } from '../session/errors';
 import type { SessionService } from '../session/service';
 import { HttpError, readJson, sendError, sendJson } from './body';
 import { type CatalogDeps, routeCatalog } from './catalog-routes';
@@ -38,7 +39,12 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
   }
   if (pathname === '/api/sessions' && req.method === 'POST') {
     const body = await readJson(req, createSessionBodySchema);
-    return sendJson(res, 201, await deps.sessions.create(body));
+    const created = await deps.sessions.create(body).catch((error) => {
+      if (error instanceof SessionError)
+        throw new HttpError(400, 'invalid', error.message, { modelId: [error.message] });
+      throw error;
+    });
+    return sendJson(res, 201, created);
   }
   if (await routeCatalog(req, res, pathname, deps)) return;
   if (await routeExercises(req, res, pathname, deps)) return;

@@ -26,9 +26,14 @@ export class SessionService {
   /** Open connections per participant, to tell online from offline across tabs. */
   private readonly connections = new Map<string, number>();
 
-  constructor(private readonly store: SessionStore) {}
+  constructor(
+    private readonly store: SessionStore,
+    /** Whether this server can load the model; sessions and model.set name only such models. */
+    private readonly modelExists: (modelId: string) => Promise<boolean> = async () => true,
+  ) {}
 
   async create(body: CreateSessionBody): Promise<CreateSessionResult> {
+    await this.requireModel(body.modelId);
     const instructorKey = newInstructorKey();
     let joinCode = newJoinCode();
     while (await this.store.joinCodeTaken(joinCode)) joinCode = newJoinCode();
@@ -100,7 +105,14 @@ export class SessionService {
     if (!mayPerform(member.role, action.type)) {
       throw new SessionError('forbidden', `only the instructor may send ${action.type}`);
     }
+    if (action.type === 'model.set') await this.requireModel(action.modelId);
     return member.room.append(member.participantId, action);
+  }
+
+  private async requireModel(modelId: string): Promise<void> {
+    if (!(await this.modelExists(modelId))) {
+      throw new SessionError('bad-request', `this server has no model "${modelId}"`);
+    }
   }
 
   /** Waits for every queued append (departures included) to reach the database. */

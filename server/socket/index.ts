@@ -1,10 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { redactJoinResult } from '../../lib/exercises/redact';
+import { redactEvent, redactJoinResult } from '../../lib/exercises/redact';
 import { actionSchema } from '../../lib/protocol/actions';
 import { computeRequestSchema, resultKey } from '../../lib/protocol/compute';
 import {
   type ClientToServerEvents,
+  type JoinResult,
   joinRequestSchema,
   type Response,
   type ServerToClientEvents,
@@ -86,9 +87,17 @@ export function attachSockets(
         const joined = await sessions.join(request.data);
         member = joined.member;
         const room = member.room;
-        await socket.join([room.id, participantRoom(room.id, member.participantId)]);
+        const viewer = member.participantId;
+        await socket.join([room.id, participantRoom(room.id, viewer)]);
+        // Events stored between taking the result and joining the room were broadcast without this
+        // socket: send them right after the answer (packets keep their order on one socket).
+        const covered = resultSeq(joined.result, request.data.lastSeq);
+        setImmediate(() => {
+          for (const event of room.eventsAfter(covered) ?? [])
+            socket.emit('session:event', redactEvent(event, viewer));
+        });
         // Before the reveal, nobody sees another participant's answer: not in a snapshot, not in a resume.
-        return redactJoinResult(joined.result, member.participantId);
+        return redactJoinResult(joined.result, viewer);
       });
     });
 
@@ -168,4 +177,10 @@ function badRequest(issues: { path: PropertyKey[]; message: string }[]): Session
   const first = issues[0];
   const where = first?.path.length ? `${first.path.map(String).join('.')}: ` : '';
   return new SessionError('bad-request', `${where}${first?.message ?? 'invalid message'}`);
+}
+
+/** The last seq a join answer already accounts for. */
+function resultSeq(result: JoinResult, lastSeq: number | undefined): number {
+  if (result.kind === 'snapshot') return result.state.seq;
+  return result.events.at(-1)?.seq ?? lastSeq ?? 0;
 }

@@ -165,3 +165,30 @@ describe.each(['sqlite', 'postgres'] as const)('classroom over real sockets on %
     expect(room.state).toEqual({ ...teacher.state, participants: room.state.participants });
   });
 });
+
+describe('models a session may name', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(async () => server.stop());
+
+  it('refuses paths, URLs and models this server does not have, at creation and in model.set', async () => {
+    for (const modelId of ['../../etc', '/etc/passwd', 'https://example.com/model.json', 'no-such-model']) {
+      const { status } = await postJson(`${server.url}/api/sessions`, { title: 'x', modelId });
+      expect(status, modelId).toBe(400);
+    }
+    const session = await createSession(server.url);
+    const teacher = await TestParticipant.join(server.url, {
+      joinCode: session.joinCode,
+      instructorKey: session.instructorKey,
+    });
+    expect(await teacher.act({ type: 'model.set', modelId: 'no-such-model' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: 'this server has no model "no-such-model"' },
+    });
+    const computed = await teacher.request('compute:request', { kind: 'model-info', modelId: 'tmp' });
+    expect(computed).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    teacher.close();
+  });
+});
