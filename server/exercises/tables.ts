@@ -1,5 +1,7 @@
 import type { ExerciseState } from '../../lib/exercises/state';
+import type { LoggedEvent } from '../../lib/protocol/events';
 import type { ExerciseAnswer } from '../../lib/protocol/exercise';
+import { fold } from '../../lib/session/reducer';
 import type { Db } from '../db/client';
 
 /**
@@ -40,6 +42,22 @@ export class ExerciseTables {
       create: { ...key, ...data },
       update: data,
     });
+  }
+
+  /** Rows for every exercise of a whole log at once (an imported session). */
+  async fromLog(sessionId: string, events: readonly LoggedEvent[]): Promise<void> {
+    const state = fold(events);
+    for (const exercise of state.exercises) await this.started(sessionId, exercise);
+    for (const event of events) {
+      if (event.body.type === 'exercise.answer' && event.actor) {
+        await this.answered(sessionId, event.body.exercise, event.actor, event.body.answer, event.at);
+      }
+      if (event.body.type === 'exercise.revealed') {
+        const id = event.body.exercise;
+        const exercise = state.exercises.find((e) => e.id === id);
+        if (exercise) await this.revealed(sessionId, exercise, event.at);
+      }
+    }
   }
 
   async revealed(sessionId: string, exercise: ExerciseState, at: string): Promise<void> {

@@ -11,6 +11,7 @@ import type {
 import { LOG_VERSION } from '../../lib/protocol/version';
 import { fold } from '../../lib/session/reducer';
 import type { Db } from '../db/client';
+import { ExerciseTables } from '../exercises/tables';
 import { HttpError } from '../http/body';
 import { hashKey, keyMatches, newId, newInstructorKey, newJoinCode } from '../session/keys';
 import type { SessionStore, StoredSession } from '../session/store';
@@ -201,6 +202,7 @@ export class ReplayService {
       instructorKeyHash: hashKey(instructorKey),
     });
     await this.store.appendAll(session.id, file.events as LoggedEvent[]);
+    await new ExerciseTables(this.db).fromLog(session.id, file.events as LoggedEvent[]);
     return { joinCode, instructorKey };
   }
 }

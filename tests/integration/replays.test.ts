@@ -157,6 +157,25 @@ describe('replays', () => {
     expect(await types({}, `?share=${share.token}`)).toContain('exercise.answered');
     expect(await types({}, `?share=${share.token}`)).not.toContain('exercise.answer');
     expect(await types(auth())).toContain('exercise.answer');
+
+    // An imported copy has the exercise and the answer in its tables too, not only in its log.
+    const file = await (
+      await fetch(`${server.url}/api/sessions/${session.joinCode}/export`, { headers: auth() })
+    ).json();
+    const imported = await fetch(`${server.url}/api/sessions/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(file),
+    });
+    const copy = (await imported.json()) as CreateSessionResult;
+    const stored = await server.app.db.session.findUnique({
+      where: { joinCode: copy.joinCode },
+      include: { exercises: { include: { predictions: true } } },
+    });
+    expect(stored?.exercises).toHaveLength(1);
+    expect(stored?.exercises[0].predictions.map((p) => JSON.parse(p.answer))).toEqual([
+      { kind: 'occlusion', cells: [7, 8] },
+    ]);
     teacher.close();
     student.close();
   });
