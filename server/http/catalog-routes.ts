@@ -61,7 +61,12 @@ export async function routeCatalog(
     return true;
   }
   if (pathname === '/api/images' && method === 'GET') {
-    const sets = deps.images.list().map((set) => ({ id: set.id, name: set.name, images: set.images }));
+    // Uploads are not listed: each is reachable by its unguessable content-hash id, which only
+    // the sessions that use it carry.
+    const sets = deps.images
+      .list()
+      .filter((set) => set.id !== 'uploads')
+      .map((set) => ({ id: set.id, name: set.name, images: set.images }));
     sendJson(res, 200, { sets });
     return true;
   }

@@ -88,3 +88,48 @@ describe('model uploads over HTTP', () => {
     expect(notForm.status).toBe(415);
   });
 });
+
+describe('image uploads over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(async () => server.stop());
+
+  it('accepts a PNG under its content hash, serves it by id, and does not list it', async () => {
+    const png = readFileSync(join(import.meta.dirname, '../../public/images/mnist/003-0.png'));
+    const res = await fetch(`${server.url}/api/images`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    });
+    const { id } = (await res.json()) as { id: string };
+    expect(res.status).toBe(201);
+    expect(id).toMatch(/^uploads\/[0-9a-f]{32}\.png$/);
+    const served = await fetch(`${server.url}/api/images/file/${id}`);
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    const { sets } = (await (await fetch(`${server.url}/api/images`)).json()) as { sets: { id: string }[] };
+    expect(sets.map((s) => s.id)).not.toContain('uploads');
+  });
+
+  it('refuses what is not a JPEG or PNG, and what is too large', async () => {
+    const text = await fetch(`${server.url}/api/images`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: 'not an image',
+    });
+    expect(((await text.json()) as HttpErrorBody).error.code).toBe('bad-image');
+    const gif = await fetch(`${server.url}/api/images`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/gif' },
+      body: 'GIF89a',
+    });
+    expect(gif.status).toBe(415);
+    const huge = await fetch(`${server.url}/api/images`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: new Uint8Array(9 * 1024 * 1024),
+    });
+    expect(huge.status).toBe(413);
+  });
+});

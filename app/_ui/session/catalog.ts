@@ -20,7 +20,7 @@ export interface Catalog {
   reload(): void;
 }
 
-/** The models and image sets this server offers (built-in always; the packs where present; uploads). */
+/** The models and image sets this server offers (built-in always; the packs where present). */
 export function useCatalog(): Catalog | null {
   const [catalog, setCatalog] = useState<Omit<Catalog, 'reload'> | null>(null);
   const [version, setVersion] = useState(0);
@@ -45,11 +45,10 @@ export function useCatalog(): Catalog | null {
 export function imageSetsFor(modelId: string, sets: CatalogImageSet[]): { single: string[]; many: string[] } {
   const has = (id: string) => sets.some((s) => s.id === id && s.images.length > 0);
   const pick = (ids: string[]) => ids.filter(has);
-  if (modelId === 'mnist-cnn') return { single: pick(['mnist', 'uploads']), many: pick(['mnist']) };
-  if (modelId === 'tinyvgg')
-    return { single: pick(['tiny-imagenet', 'uploads']), many: pick(['tiny-imagenet']) };
+  if (modelId === 'mnist-cnn') return { single: pick(['mnist']), many: pick(['mnist']) };
+  if (modelId === 'tinyvgg') return { single: pick(['tiny-imagenet']), many: pick(['tiny-imagenet']) };
   return {
-    single: pick(['test-images', 'imagenet-sample', 'uploads']),
+    single: pick(['test-images', 'imagenet-sample']),
     many: pick(['imagenet-sample', 'test-images']),
   };
 }

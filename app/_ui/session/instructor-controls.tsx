@@ -87,6 +87,11 @@ export function InstructorControls({
           className="mt-1 w-full rounded border px-2 py-1"
         >
           {state.imageId === null && <option value="">choose an image</option>}
+          {state.imageId && !images.some((set) => set.images.some((img) => img.id === state.imageId)) && (
+            <option value={state.imageId}>
+              {state.imageId.startsWith('uploads/') ? 'your upload' : state.imageId}
+            </option>
+          )}
           {images.map((set) => (
             <optgroup key={set.id} label={set.name}>
               {set.images.map((img) => (
