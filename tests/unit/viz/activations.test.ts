@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   channelPlane,
   featureMaps,
@@ -7,7 +7,7 @@ import {
   spatialShape,
 } from '@/lib/viz/activations';
 import type { PixelImage } from '@/lib/viz/image';
-import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
+import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 const H = 6;
 const W = 7;
@@ -60,14 +60,8 @@ function manualConv(channel: number, y: number, x: number): number {
 }
 
 describe('activations', () => {
-  let tensorsBefore: number;
+  failOnTensorLeaks();
   beforeAll(() => useBackend('cpu'));
-  beforeEach(() => {
-    tensorsBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-  });
 
   it('equals a hand-computed convolution', async () => {
     const loaded = convNet();

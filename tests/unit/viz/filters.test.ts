@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   convLayerNames,
   filterSimilarity,
@@ -11,7 +11,7 @@ import {
   renderMeanTiles,
   similarityOrder,
 } from '@/lib/viz/filters';
-import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
+import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 /** Kernel [kh, kw, in, out] with value(ky, kx, c, f). */
 function kernel(
@@ -49,14 +49,8 @@ function convModel() {
 }
 
 describe('filters', () => {
-  let tensorsBefore: number;
+  failOnTensorLeaks();
   beforeAll(() => useBackend('cpu'));
-  beforeEach(() => {
-    tensorsBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-  });
 
   it('lists conv layers and reads kernels filter-major', () => {
     const loaded = convModel();

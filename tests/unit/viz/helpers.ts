@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { layerGraph } from '@/lib/models/graph';
 import type { LoadedModel, ModelManifest } from '@/lib/models/types';
 
@@ -36,4 +37,15 @@ export function manifestFor(
 
 export function wrap(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
   return { manifest, model, layers: layerGraph(model), dispose: () => model.dispose() };
+}
+
+/** Every test of the calling suite must leave as many tensors as it found: a leak fails it. */
+export function failOnTensorLeaks(): void {
+  let tensorsBefore = 0;
+  beforeEach(() => {
+    tensorsBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
 }

@@ -1,8 +1,8 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PixelImage } from '@/lib/viz/image';
 import { batchWindows, reachedOutputs } from '@/lib/viz/incremental/geometry';
 import { occlusionMap } from '@/lib/viz/occlusion';
-import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
+import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 /**
  * Every layer kind the incremental path handles: strided and dilated convolutions with 'same' and
@@ -70,14 +70,8 @@ const image: PixelImage = {
 };
 
 describe('incremental occlusion', () => {
-  let tensorsBefore: number;
+  failOnTensorLeaks();
   beforeAll(() => useBackend('cpu'));
-  beforeEach(() => {
-    tensorsBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-  });
 
   it('finds the outputs a changed input span reaches', () => {
     const axis = { extent: 3, stride: 2, padBefore: 1, inputSize: 10, outputSize: 5 };

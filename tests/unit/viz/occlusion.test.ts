@@ -1,9 +1,9 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '@/lib/models/types';
 import type { PixelImage } from '@/lib/viz/image';
 import { gridCells, occludedProbability, occlusionMap } from '@/lib/viz/occlusion';
 import { channelMeans, fillSource, gaussianBlur } from '@/lib/viz/occlusion-fill';
-import { manifestFor, tf, useBackend, wrap } from './helpers';
+import { failOnTensorLeaks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 // A linear "probability" model: p = Σ w_i · x_i / 255 over a 6x5x1 image, so every
 // occluded probability can be written down by hand.
@@ -50,16 +50,10 @@ function expectedProb(
 
 describe('occlusion', () => {
   let loaded: LoadedModel;
-  let tensorsBefore: number;
+  failOnTensorLeaks();
   beforeAll(async () => {
     await useBackend('cpu');
     loaded = linearModel();
-  });
-  beforeEach(() => {
-    tensorsBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('counts ⌊(size − patch)/stride⌋ + 1 cells per side', () => {

@@ -1,9 +1,9 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '@/lib/models/types';
 import type { SourceImage } from '@/lib/viz/top-activating';
 import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
 import { TopK } from '@/lib/viz/top-k';
-import { hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
+import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 // A 1x1 convolution with two channels: channel 0 = x, channel 1 = −x, on 4x4 grey images.
 function identityNet() {
@@ -39,14 +39,8 @@ async function* slowly(items: SourceImage[]): AsyncGenerator<SourceImage> {
 }
 
 describe('top-activating images', () => {
-  let tensorsBefore: number;
+  failOnTensorLeaks();
   beforeAll(() => useBackend('cpu'));
-  beforeEach(() => {
-    tensorsBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors).toBe(tensorsBefore);
-  });
 
   it('keeps the k best images per channel, best first, with the position of each maximum', async () => {
     const loaded = identityNet();
