@@ -54,12 +54,9 @@ describe.each(['sqlite', 'postgres'] as const)('classroom over real sockets on %
       expect(state.view).toBe('occlusion');
       expect(state).toEqual(teacherState);
     }
-    expect(Object.values(teacher.state!.participants).map((p) => p.name)).toEqual([
-      'Instructor',
-      'Ada',
-      'Ben',
-      'Cy',
-    ]);
+    // The three joined concurrently, so only the set of names is fixed.
+    const names = Object.values(teacher.state!.participants).map((p) => p.name);
+    expect(names.sort()).toEqual(['Ada', 'Ben', 'Cy', 'Instructor']);
   });
 
   it('refuses a student who tries to drive, and a wrong instructor key', async () => {
