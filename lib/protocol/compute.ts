@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { canonicalJson, fnv1a64, type JsonValue } from '../viz/keys';
-import { OCCLUSION_FILLS } from './actions';
-import { imageIdSchema, layerNameSchema, modelIdSchema } from './primitives';
+import { imageIdSchema, layerNameSchema, modelIdSchema, OCCLUSION_FILLS } from './primitives';
 
 const cell = z.number().int().min(0).max(4096);
 const patch = z.number().int().min(1).max(512);
@@ -13,6 +12,31 @@ export const imageSetIdSchema = z
   .max(64)
   .regex(/^[\w-]+$/);
 
+/** An occlusion map: also what an occlusion exercise asks students to predict. */
+export const occlusionRequestSchema = z.object({
+  kind: z.literal('occlusion'),
+  modelId: modelIdSchema,
+  imageId: imageIdSchema,
+  patch,
+  stride: patch,
+  fill: z.enum(OCCLUSION_FILLS),
+  /** null: the model's top prediction on the clean image. */
+  classIndex,
+});
+
+/** The class probability with one patch at (y, x): also a probe exercise's task. */
+export const probeRequestSchema = z.object({
+  kind: z.literal('probe'),
+  modelId: modelIdSchema,
+  imageId: imageIdSchema,
+  patch,
+  fill: z.enum(OCCLUSION_FILLS),
+  classIndex,
+  /** The patch's top-left corner, in model-input pixels. */
+  y: cell,
+  x: cell,
+});
+
 /**
  * A derived result, named by what it is a function of. The same request gives
  * the same numbers on the server and in any browser, so it is cached by its key.
@@ -20,25 +44,8 @@ export const imageSetIdSchema = z
 export const computeRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('model-info'), modelId: modelIdSchema }),
   z.object({ kind: z.literal('predict'), modelId: modelIdSchema, imageId: imageIdSchema }),
-  z.object({
-    kind: z.literal('occlusion'),
-    modelId: modelIdSchema,
-    imageId: imageIdSchema,
-    patch,
-    stride: patch,
-    fill: z.enum(OCCLUSION_FILLS),
-    classIndex,
-  }),
-  z.object({
-    kind: z.literal('probe'),
-    modelId: modelIdSchema,
-    imageId: imageIdSchema,
-    patch,
-    fill: z.enum(OCCLUSION_FILLS),
-    classIndex,
-    y: cell,
-    x: cell,
-  }),
+  occlusionRequestSchema,
+  probeRequestSchema,
   z.object({ kind: z.literal('filters'), modelId: modelIdSchema, layer: layerNameSchema }),
   z.object({
     kind: z.literal('activations'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { idSchema, imageIdSchema, modelIdSchema, OCCLUSION_FILLS } from './primitives';
+import { occlusionRequestSchema, probeRequestSchema } from './compute';
+import { idSchema } from './primitives';
 
 export const DEFAULT_OCCLUSION_PROMPT = 'Where does covering the image hurt the prediction most?';
 export const DEFAULT_PROBE_PROMPT = 'What will the probability be with the patch here?';
@@ -17,7 +18,6 @@ const cellIndex = z
   .min(0)
   .max(MAX_CELLS - 1);
 const gridSide = z.number().int().min(1).max(MAX_GRID_SIDE);
-const patch = z.number().int().min(1).max(512);
 
 /** An exercise is named by the seq of its `exercise.start` event. */
 export const exerciseIdSchema = z.number().int().min(1);
@@ -26,15 +26,7 @@ export const exerciseIdSchema = z.number().int().min(1);
  * What the students predict, fixed when the exercise starts: exactly the
  * compute request the occlusion view (or the probe) would make, plus the grid.
  */
-export const occlusionTaskSchema = z.object({
-  kind: z.literal('occlusion'),
-  modelId: modelIdSchema,
-  imageId: imageIdSchema,
-  patch,
-  stride: patch,
-  fill: z.enum(OCCLUSION_FILLS),
-  /** null: the model's top prediction on the clean image. */
-  classIndex: classIndex.nullable(),
+export const occlusionTaskSchema = occlusionRequestSchema.extend({
   rows: gridSide,
   cols: gridSide,
   /** How many cells count as "top": a student paints at most this many. */
@@ -42,17 +34,7 @@ export const occlusionTaskSchema = z.object({
 });
 export type OcclusionTask = z.infer<typeof occlusionTaskSchema>;
 
-export const probeTaskSchema = z.object({
-  kind: z.literal('probe'),
-  modelId: modelIdSchema,
-  imageId: imageIdSchema,
-  patch,
-  fill: z.enum(OCCLUSION_FILLS),
-  classIndex: classIndex.nullable(),
-  /** The patch's top-left corner, in model-input pixels. */
-  y: z.number().int().min(0).max(4096),
-  x: z.number().int().min(0).max(4096),
-});
+export const probeTaskSchema = probeRequestSchema;
 export type ProbeTask = z.infer<typeof probeTaskSchema>;
 
 export const exerciseTaskSchema = z.discriminatedUnion('kind', [occlusionTaskSchema, probeTaskSchema]);

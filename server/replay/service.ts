@@ -13,7 +13,7 @@ import { fold } from '../../lib/session/reducer';
 import type { Db } from '../db/client';
 import { ExerciseTables } from '../exercises/tables';
 import { HttpError } from '../http/body';
-import { hashKey, keyMatches, newId, newInstructorKey, newJoinCode } from '../session/keys';
+import { keyMatches } from '../session/keys';
 import type { SessionStore, StoredSession } from '../session/store';
 import { type AssetHasher, referencedAssets } from './assets';
 
@@ -191,19 +191,13 @@ export class ReplayService {
         images: missing.images.map((i) => i.id),
       });
     }
-    const instructorKey = newInstructorKey();
-    let joinCode = newJoinCode();
-    while (await this.store.joinCodeTaken(joinCode)) joinCode = newJoinCode();
-    const session = await this.store.create({
-      id: newId(),
-      joinCode,
+    const { session, instructorKey } = await this.store.open({
       title: file.session.title,
       modelId: file.session.modelId,
-      instructorKeyHash: hashKey(instructorKey),
     });
     await this.store.appendAll(session.id, file.events as LoggedEvent[]);
     await new ExerciseTables(this.db).fromLog(session.id, file.events as LoggedEvent[]);
-    return { joinCode, instructorKey };
+    return { joinCode: session.joinCode, instructorKey };
   }
 }
 

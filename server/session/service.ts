@@ -6,7 +6,7 @@ import type { Role } from '../../lib/protocol/primitives';
 import type { JoinRequest, JoinResult } from '../../lib/protocol/socket';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version';
 import { SessionError } from './errors';
-import { hashKey, keyMatches, newId, newInstructorKey, newJoinCode } from './keys';
+import { keyMatches, newId } from './keys';
 import { SessionRoom } from './room';
 import type { SessionStore, StoredSession } from './store';
 
@@ -34,19 +34,10 @@ export class SessionService {
 
   async create(body: CreateSessionBody): Promise<CreateSessionResult> {
     await this.requireModel(body.modelId);
-    const instructorKey = newInstructorKey();
-    let joinCode = newJoinCode();
-    while (await this.store.joinCodeTaken(joinCode)) joinCode = newJoinCode();
-    const session = await this.store.create({
-      id: newId(),
-      joinCode,
-      title: body.title,
-      modelId: body.modelId,
-      instructorKeyHash: hashKey(instructorKey),
-    });
+    const { session, instructorKey } = await this.store.open({ title: body.title, modelId: body.modelId });
     const room = await this.room(session);
     await room.append(null, { type: 'session.created', title: body.title, modelId: body.modelId });
-    return { sessionId: session.id, joinCode, instructorKey };
+    return { sessionId: session.id, joinCode: session.joinCode, instructorKey };
   }
 
   async findByJoinCode(joinCode: string): Promise<StoredSession | null> {

@@ -1,6 +1,7 @@
 import type { EventBody, LoggedEvent } from '../../lib/protocol/events';
 import { eventBodySchema } from '../../lib/protocol/events';
 import type { Db } from '../db/client';
+import { hashKey, newId, newInstructorKey, newJoinCode } from './keys';
 
 export interface StoredSession {
   id: string;
@@ -41,6 +42,23 @@ export class SessionStore {
     return (await this.db.session.count({ where: { joinCode } })) > 0;
   }
 
+  /** A new session with a free join code; its instructor key is returned once, only its hash is kept. */
+  async open(details: {
+    title: string;
+    modelId: string;
+  }): Promise<{ session: StoredSession; instructorKey: string }> {
+    const instructorKey = newInstructorKey();
+    let joinCode = newJoinCode();
+    while (await this.joinCodeTaken(joinCode)) joinCode = newJoinCode();
+    const session = await this.create({
+      id: newId(),
+      joinCode,
+      ...details,
+      instructorKeyHash: hashKey(instructorKey),
+    });
+    return { session, instructorKey };
+  }
+
   /**
    * Stores one event at exactly `event.seq`. The unique (sessionId, seq) makes
    * this the arbiter when several servers append to one session.
@@ -48,16 +66,7 @@ export class SessionStore {
   async append(sessionId: string, event: LoggedEvent): Promise<void> {
     try {
       await this.db.$transaction([
-        this.db.event.create({
-          data: {
-            sessionId,
-            seq: event.seq,
-            type: event.body.type,
-            actorId: event.actor,
-            payload: JSON.stringify(event.body),
-            createdAt: new Date(event.at),
-          },
-        }),
+        this.db.event.create({ data: eventRow(sessionId, event) }),
         this.db.session.update({ where: { id: sessionId }, data: { lastSeq: event.seq } }),
       ]);
     } catch (error) {
@@ -69,16 +78,7 @@ export class SessionStore {
   /** Stores a whole recorded log (import), exactly as recorded. */
   async appendAll(sessionId: string, events: readonly LoggedEvent[]): Promise<void> {
     await this.db.$transaction([
-      this.db.event.createMany({
-        data: events.map((event) => ({
-          sessionId,
-          seq: event.seq,
-          type: event.body.type,
-          actorId: event.actor,
-          payload: JSON.stringify(event.body),
-          createdAt: new Date(event.at),
-        })),
-      }),
+      this.db.event.createMany({ data: events.map((event) => eventRow(sessionId, event)) }),
       this.db.session.update({ where: { id: sessionId }, data: { lastSeq: events.at(-1)?.seq ?? 0 } }),
     ]);
   }
@@ -103,4 +103,15 @@ export class SessionStore {
       body: eventBodySchema.parse(JSON.parse(row.payload)) as EventBody,
     }));
   }
+}
+
+function eventRow(sessionId: string, event: LoggedEvent) {
+  return {
+    sessionId,
+    seq: event.seq,
+    type: event.body.type,
+    actorId: event.actor,
+    payload: JSON.stringify(event.body),
+    createdAt: new Date(event.at),
+  };
 }
