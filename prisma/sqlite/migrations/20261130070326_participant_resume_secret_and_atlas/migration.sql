@@ -1,0 +1,21 @@
+-- AlterTable
+ALTER TABLE "Participant" ADD COLUMN "resumeSecretHash" TEXT;
+
+-- CreateTable
+CREATE TABLE "ActivationAtlas" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "modelId" TEXT NOT NULL,
+    "imageSetId" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "done" INTEGER NOT NULL DEFAULT 0,
+    "total" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT,
+    "meta" TEXT NOT NULL DEFAULT '{}',
+    "bytes" BLOB,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE INDEX "ActivationAtlas_modelId_imageSetId_idx" ON "ActivationAtlas"("modelId", "imageSetId");
+
