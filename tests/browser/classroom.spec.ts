@@ -105,10 +105,11 @@ test('in free exploration a student changes only their own view, and comes back 
   await tab(explorer, 'Filters').click();
   await expect(viewOf(explorer)).toHaveAttribute('data-view', 'filters');
   await expect(explorer.page.getByText('You are exploring on your own')).toBeVisible();
+  await expect(explorer.page.getByTestId('seat')).toHaveAttribute('data-seat', 'exploring');
   await expect(viewOf(teacher)).toHaveAttribute('data-view', 'receptive-field');
   await expect(viewOf(bystander)).toHaveAttribute('data-view', 'receptive-field');
 
-  await explorer.page.getByRole('button', { name: 'Back in step' }).click();
+  await explorer.page.getByRole('button', { name: 'Back to the class' }).click();
   await expect(viewOf(explorer)).toHaveAttribute('data-view', 'receptive-field');
 
   await tab(explorer, 'Occlusion').click();

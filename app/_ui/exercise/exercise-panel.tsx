@@ -5,7 +5,7 @@ import type { Role } from '@/lib/protocol/primitives';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
 import { usePixels } from '../compute/use-pixels';
-import type { SessionConnection } from '../session/connection';
+import type { Dispatch } from '../session/dispatch';
 import { CellCanvas } from './cell-canvas';
 import { ExerciseHeader } from './exercise-header';
 import { gridInputSize, gridOf } from './grid-geometry';
@@ -29,13 +29,13 @@ export function ExercisePanel({
   state,
   role,
   participantId,
-  connection,
+  dispatch,
 }: {
   exercise: ExerciseState;
   state: SessionState;
   role: Role | null;
   participantId: string | null;
-  connection: SessionConnection | null;
+  dispatch: Dispatch | undefined;
 }) {
   const { task } = exercise;
   const info = useComputed({ kind: 'model-info', modelId: task.modelId });
@@ -89,7 +89,7 @@ export function ExercisePanel({
           image={image}
           inputSize={inputSize}
           closed={closed}
-          connection={connection}
+          dispatch={dispatch}
         />
       )}
       {!revealed && student && task.kind === 'probe' && (
@@ -99,7 +99,7 @@ export function ExercisePanel({
           participantId={student}
           label={label}
           closed={closed}
-          connection={connection}
+          dispatch={dispatch}
         />
       )}
       {!revealed && !student && grid && (
@@ -121,7 +121,7 @@ export function ExercisePanel({
       {revealed && exercise.leaderboard && (
         <LeaderboardTable exercise={exercise} participants={state.participants} highlight={student} />
       )}
-      {role === 'instructor' && <InstructorBar exercise={exercise} connection={connection} />}
+      {role === 'instructor' && <InstructorBar exercise={exercise} dispatch={dispatch} />}
     </section>
   );
 }

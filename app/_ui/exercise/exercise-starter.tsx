@@ -5,7 +5,7 @@ import { defaultPrompt, taskFromSession } from '@/lib/exercises/task';
 import { DEFAULT_TOP_N, type ExerciseKind, MAX_TOP_N } from '@/lib/protocol/exercise';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
-import type { SessionConnection } from '../session/connection';
+import type { Dispatch } from '../session/dispatch';
 import { CsvDownload } from './csv-download';
 import { useSend } from './send';
 
@@ -21,17 +21,17 @@ const DURATIONS = [
 export function ExerciseStarter({
   joinCode,
   state,
-  connection,
+  dispatch,
 }: {
   joinCode: string;
   state: SessionState;
-  connection: SessionConnection | null;
+  dispatch: Dispatch | undefined;
 }) {
   const [kind, setKind] = useState<ExerciseKind>('occlusion');
   const [prompt, setPrompt] = useState('');
   const [seconds, setSeconds] = useState(60);
   const [topN, setTopN] = useState(DEFAULT_TOP_N);
-  const { send, busy, error } = useSend(connection);
+  const { send, busy, error } = useSend(dispatch);
   const info = useComputed({ kind: 'model-info', modelId: state.modelId });
   const ids = useId();
   const inputSize = info?.result?.manifest.inputSize;

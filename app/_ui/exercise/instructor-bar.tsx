@@ -1,7 +1,7 @@
 'use client';
 
 import type { ExerciseState } from '@/lib/exercises/state';
-import type { SessionConnection } from '../session/connection';
+import type { Dispatch } from '../session/dispatch';
 import { useSend } from './send';
 
 const BUTTON =
@@ -10,12 +10,12 @@ const BUTTON =
 /** Reveal while answers come in; afterwards show or hide the leaderboard, and put the exercise away. */
 export function InstructorBar({
   exercise,
-  connection,
+  dispatch,
 }: {
   exercise: ExerciseState;
-  connection: SessionConnection | null;
+  dispatch: Dispatch | undefined;
 }) {
-  const { send, busy, error } = useSend(connection);
+  const { send, busy, error } = useSend(dispatch);
   const id = exercise.id;
   return (
     <div className="flex flex-wrap items-center gap-3">

@@ -5,7 +5,7 @@ import type { ExerciseState } from '@/lib/exercises/state';
 import { paintLimit } from '@/lib/exercises/state';
 import type { OcclusionTask } from '@/lib/protocol/exercise';
 import type { PixelImage } from '@/lib/viz/image';
-import type { SessionConnection } from '../session/connection';
+import type { Dispatch } from '../session/dispatch';
 import type { Size } from '../viz/geometry';
 import { gridOf } from './grid-geometry';
 import { PaintGrid } from './paint-grid';
@@ -20,7 +20,7 @@ export function OcclusionAnswer({
   image,
   inputSize,
   closed,
-  connection,
+  dispatch,
 }: {
   exercise: ExerciseState;
   task: OcclusionTask;
@@ -28,12 +28,12 @@ export function OcclusionAnswer({
   image: PixelImage | null;
   inputSize: Size;
   closed: boolean;
-  connection: SessionConnection | null;
+  dispatch: Dispatch | undefined;
 }) {
   const own = exercise.answers[participantId];
   const saved = own?.kind === 'occlusion' ? own.cells : null;
   const [painted, setPainted] = useState<Set<number>>(() => new Set(saved ?? []));
-  const { send, busy, error } = useSend(connection);
+  const { send, busy, error } = useSend(dispatch);
   const limit = paintLimit(task);
   const grid = gridOf(task)!;
   const cells = [...painted].sort((a, b) => a - b);

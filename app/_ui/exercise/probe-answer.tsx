@@ -3,7 +3,7 @@
 import { useId, useState } from 'react';
 import { formatPercent } from '@/lib/exercises/cells';
 import type { ExerciseState } from '@/lib/exercises/state';
-import type { SessionConnection } from '../session/connection';
+import type { Dispatch } from '../session/dispatch';
 import { useSend } from './send';
 import { SubmitRow } from './submit-row';
 
@@ -13,18 +13,18 @@ export function ProbeAnswer({
   participantId,
   label,
   closed,
-  connection,
+  dispatch,
 }: {
   exercise: ExerciseState;
   participantId: string;
   label: string;
   closed: boolean;
-  connection: SessionConnection | null;
+  dispatch: Dispatch | undefined;
 }) {
   const own = exercise.answers[participantId];
   const saved = own?.kind === 'probe' ? own.percent : null;
   const [guess, setGuess] = useState(saved ?? 50);
-  const { send, busy, error } = useSend(connection);
+  const { send, busy, error } = useSend(dispatch);
   const id = useId();
   const set = (value: number) => {
     if (Number.isFinite(value)) setGuess(Math.min(100, Math.max(0, value)));

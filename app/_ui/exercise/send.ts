@@ -3,20 +3,23 @@
 import { useState } from 'react';
 import type { Action } from '@/lib/protocol/actions';
 import type { ProtocolError } from '@/lib/protocol/socket';
-import type { SessionConnection } from '../session/connection';
+import type { Dispatch } from '../session/dispatch';
 
-/** Sends exercise actions and keeps the server's answer: busy while waiting, the error if it refused. */
-export function useSend(connection: SessionConnection | null) {
+/**
+ * Sends exercise actions through the screen's dispatch and keeps the answer
+ * beside the button: busy while waiting, the refusal if there was one.
+ */
+export function useSend(dispatch: Dispatch | undefined) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ProtocolError | null>(null);
   const send = async (action: Action): Promise<boolean> => {
-    if (!connection) return false;
+    if (!dispatch) return false;
     setBusy(true);
     setError(null);
-    const response = await connection.act(action);
+    const ack = await dispatch(action, { inline: true });
     setBusy(false);
-    if (!response.ok) setError(response.error);
-    return response.ok;
+    if (!ack.ok) setError(ack.error);
+    return ack.ok;
   };
   return { send, busy, error };
 }

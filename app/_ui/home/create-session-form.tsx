@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import type { CreateSessionResult, HttpErrorBody } from '@/lib/protocol/http';
 import { FormError, TextField } from '../forms/text-field';
+import { markKeyFresh } from '../session/console-link';
 import { saveCredentials } from '../session/credentials';
 
 export function CreateSessionForm() {
@@ -28,6 +29,7 @@ export function CreateSessionForm() {
       }
       const created = (await res.json()) as CreateSessionResult;
       saveCredentials(created.joinCode, { instructorKey: created.instructorKey });
+      markKeyFresh(created.joinCode);
       router.push(`/s/${created.joinCode}/instructor`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

@@ -1,24 +1,28 @@
+/** Free exploration, said where the student looks: what they may change, and the way back. */
 export function FreeExploreBar({
   exploring,
-  onBackInStep,
+  onBackToClass,
 }: {
   exploring: boolean;
-  onBackInStep: () => void;
+  onBackToClass: () => void;
 }) {
   return (
-    <div className="flex items-center gap-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+    <div
+      data-testid="explore-bar"
+      className="flex flex-wrap items-center gap-3 rounded-lg bg-amber-50 px-3 py-2 text-base text-amber-950"
+    >
       <span>
         {exploring
           ? 'You are exploring on your own; nobody else sees your changes.'
-          : 'Free exploration: change the view, layer or image — only you will see it.'}
+          : 'Free exploration: pick another view, layer, neuron or image — only you will see it.'}
       </span>
       {exploring && (
         <button
           type="button"
-          onClick={onBackInStep}
-          className="ml-auto rounded bg-amber-600 px-3 py-1 font-medium text-white"
+          onClick={onBackToClass}
+          className="ml-auto rounded-md bg-amber-700 px-3 py-1 font-medium text-white hover:bg-amber-800"
         >
-          Back in step
+          Back to the class
         </button>
       )}
     </div>

@@ -2,8 +2,8 @@
 
 import { type ChangeEvent, useState } from 'react';
 import type { SessionState } from '@/lib/session/state';
+import { AnotherDeviceButton } from './another-device-button';
 import { type Catalog, imageSetsFor } from './catalog';
-import { loadCredentials } from './credentials';
 import type { Dispatch } from './dispatch';
 
 /** What only the instructor sets: model, image, where results are computed, follow or free. */
@@ -129,21 +129,7 @@ export function InstructorControls({
           {uploadError}
         </p>
       )}
-      <details>
-        <summary className="cursor-pointer text-slate-600">
-          Instructor key (to drive from another device)
-        </summary>
-        <p className="mt-1 text-xs text-slate-600">
-          Open <span className="font-mono">/s/{joinCode}/instructor</span> there and paste this key. Keep it
-          secret: it drives the session.
-        </p>
-        <input
-          readOnly
-          aria-label="Instructor key"
-          value={loadCredentials(joinCode).instructorKey ?? ''}
-          className="mt-1 w-full rounded border px-2 py-1 font-mono text-xs"
-        />
-      </details>
+      <AnotherDeviceButton joinCode={joinCode} />
       <fieldset className="flex gap-3">
         <legend className="text-slate-600">Compute results</legend>
         {(['server', 'browser'] as const).map((where) => (

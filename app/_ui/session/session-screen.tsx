@@ -2,15 +2,18 @@
 
 import { useEffect } from 'react';
 import { currentExercise } from '@/lib/exercises/state';
-import type { Action } from '@/lib/protocol/actions';
+import type { ProtocolError } from '@/lib/protocol/socket';
 import { ComputeContext } from '../compute/use-computed';
 import { ExercisePanel, ExerciseStarter } from '../exercise';
 import { useCatalog } from './catalog';
+import { useDispatch } from './dispatch';
 import { useFreeExplore } from './free-explore';
 import { FreeExploreBar } from './free-explore-bar';
 import { InstructorControls } from './instructor-controls';
+import { InstructorKeyDialog } from './instructor-key-dialog';
 import { ParticipantList } from './participant-list';
-import { SessionHeader } from './session-header';
+import { RefusalNotices } from './refusal-notices';
+import { type Seat, SessionHeader } from './session-header';
 import { useComputeClient } from './use-compute-client';
 import { InstructorDefaults } from './use-defaults';
 import { useSession } from './use-session';
@@ -18,7 +21,14 @@ import { ViewArea } from './view-area';
 import { ViewTabs } from './view-tabs';
 
 /** The live session, for the instructor (drives) and students (follow, or explore when allowed). */
-export function SessionScreen({ joinCode }: { joinCode: string }) {
+export function SessionScreen({
+  joinCode,
+  onJoinFailed,
+}: {
+  joinCode: string;
+  /** The server refused the join (wrong code, wrong key): the entry page asks again. */
+  onJoinFailed?: (error: ProtocolError) => void;
+}) {
   const { snapshot, connection } = useSession(joinCode);
   const { state: shared, role, status, error } = snapshot;
   const drives = role === 'instructor';
@@ -26,28 +36,49 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
   const catalog = useCatalog();
   const explore = useFreeExplore(drives ? null : shared);
   const state = drives ? shared : explore.view;
-  const dispatch = drives ? (action: Action) => void connection?.act(action) : explore.apply;
+  const { dispatch, refusals, dismiss } = useDispatch({
+    send: connection && ((action) => connection.act(action)),
+    role,
+    explore: explore.apply,
+  });
+  // Views are interactive for the instructor, and for students while exploration is allowed.
+  const viewDispatch = drives || explore.apply ? dispatch : undefined;
   // While an exercise is on screen it takes the views' place: they would give the answer away.
   const exercise = shared && currentExercise(shared);
+  const seat: Seat = drives
+    ? 'driving'
+    : explore.exploring
+      ? 'exploring'
+      : shared?.mode === 'free'
+        ? 'free'
+        : 'following';
 
   useEffect(() => {
     if (shared?.title) document.title = `${shared.title} · ConvLens`;
   }, [shared?.title]);
 
+  // A join the server refused leaves no state (the status may already read "offline": the socket closed).
+  const refusedJoin = !shared && error ? error : null;
+  useEffect(() => {
+    if (refusedJoin) onJoinFailed?.(refusedJoin);
+  }, [refusedJoin, onJoinFailed]);
+
   return (
     <ComputeContext.Provider value={client}>
-      {drives && shared && dispatch && (
-        <InstructorDefaults state={shared} catalog={catalog} dispatch={dispatch} />
-      )}
-      <main className="mx-auto max-w-7xl px-6 py-6">
-        <SessionHeader title={shared?.title} joinCode={joinCode} drives={drives} status={status} />
+      {drives && shared && <InstructorDefaults state={shared} catalog={catalog} dispatch={dispatch} />}
+      {drives && <InstructorKeyDialog joinCode={joinCode} />}
+      <main className="mx-auto max-w-[120rem] px-4 py-4 sm:px-6">
+        <SessionHeader title={shared?.title} joinCode={joinCode} seat={seat} status={status} />
         {error && (
           <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
             {error.message}
           </p>
         )}
+        <div className="mt-3">
+          <RefusalNotices refusals={refusals} onDismiss={dismiss} />
+        </div>
         {state && shared && (
-          <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_17rem]">
+          <div className="mt-4 grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
             <section aria-label="Shared view" className="min-w-0 space-y-4">
               {exercise ? (
                 <ExercisePanel
@@ -55,23 +86,23 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
                   state={shared}
                   role={role}
                   participantId={snapshot.participantId}
-                  connection={connection}
+                  dispatch={dispatch}
                 />
               ) : (
                 <>
                   {!drives && shared.mode === 'free' && (
-                    <FreeExploreBar exploring={explore.exploring} onBackInStep={explore.backInStep} />
+                    <FreeExploreBar exploring={explore.exploring} onBackToClass={explore.backInStep} />
                   )}
                   <ViewTabs
                     current={state.view}
-                    onSelect={dispatch && ((view) => dispatch({ type: 'view.set', view }))}
+                    onSelect={viewDispatch && ((view) => viewDispatch({ type: 'view.set', view }))}
                   />
-                  <ViewArea state={state} catalog={catalog} dispatch={dispatch} />
+                  <ViewArea state={state} catalog={catalog} dispatch={viewDispatch} />
                 </>
               )}
             </section>
-            <aside className="space-y-4">
-              {drives && catalog && dispatch && (
+            <aside className="min-w-0 space-y-4">
+              {drives && catalog && (
                 <InstructorControls
                   joinCode={joinCode}
                   state={shared}
@@ -79,7 +110,7 @@ export function SessionScreen({ joinCode }: { joinCode: string }) {
                   dispatch={dispatch}
                 />
               )}
-              {drives && <ExerciseStarter joinCode={joinCode} state={shared} connection={connection} />}
+              {drives && <ExerciseStarter joinCode={joinCode} state={shared} dispatch={dispatch} />}
               <ParticipantList participants={Object.values(shared.participants)} />
             </aside>
           </div>
