@@ -78,7 +78,9 @@ test('a wrong code brings the join form back; the console link opens the console
   const wrong = await browser.newContext();
   const intruder = await wrong.newPage();
   await intruder.goto(`/s/${session.joinCode}/instructor#key=${'x'.repeat(32)}`);
-  await expect(intruder.getByRole('main').getByRole('alert')).toContainText('That key does not open this session');
+  await expect(intruder.getByRole('main').getByRole('alert')).toContainText(
+    'That key does not open this session',
+  );
 
   for (const c of [lost, tablet, wrong]) await c.close();
 });
