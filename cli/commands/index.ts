@@ -1,5 +1,6 @@
 // The command registry: one import and one entry per command, each in its own file.
 import type { Command } from '../command';
+import { dreamCommand } from './dream';
 import { filtersCommand } from './filters';
 import { infoCommand } from './info';
 import { modelsCommand } from './models';
@@ -16,4 +17,5 @@ export const COMMANDS: Command[] = [
   occlusionCommand,
   filtersCommand,
   topCommand,
+  dreamCommand,
 ];
