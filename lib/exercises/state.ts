@@ -1,34 +1,7 @@
-import type { ExerciseAnswer, ExerciseResult, ExerciseTask, ExerciseTruth } from '../protocol/exercise';
-import type { SessionState } from '../session/state';
+import type { ExerciseTask } from '../protocol/exercise';
+import type { ExerciseState, SessionState } from '../protocol/state';
 
-export type ExercisePhase = 'open' | 'closed' | 'revealed';
-
-/** One exercise as the log tells it. */
-export interface ExerciseState {
-  /** The seq of its `exercise.start` event. */
-  id: number;
-  task: ExerciseTask;
-  prompt: string;
-  startedAt: string;
-  /** Answers are taken up to this instant (ISO, the server's clock). */
-  deadline: string;
-  /** open: taking answers; closed: the reveal is being computed; revealed: truth and scores are known. */
-  phase: ExercisePhase;
-  /** Students who have answered, in the order of their first answer: the live count. */
-  answered: string[];
-  /**
-   * The answers this copy of the state may hold. The server's copy (and a replay of the stored log)
-   * has all of them; before the reveal a browser holds only its own; after it, everyone's.
-   */
-  answers: Record<string, ExerciseAnswer>;
-  truth: ExerciseTruth | null;
-  /** Scores, in the order of `answered`; empty until revealed. */
-  results: ExerciseResult[];
-  /** The instructor shows the leaderboard to everyone. */
-  leaderboard: boolean;
-  /** Put away: the views are back. */
-  dismissed: boolean;
-}
+export type { ExercisePhase, ExerciseState } from '../protocol/state';
 
 /** The exercise on screen: the latest one unless it was put away. */
 export function currentExercise(state: SessionState): ExerciseState | null {

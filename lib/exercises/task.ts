@@ -5,8 +5,8 @@ import {
   type ExerciseTask,
   MAX_GRID_SIDE,
 } from '../protocol/exercise';
+import { fitOcclusion } from '../protocol/occlusion-grid';
 import type { SessionState } from '../session/state';
-import { gridCells } from '../viz/occlusion';
 
 export type TaskOrProblem =
   | { task: ExerciseTask; problem?: undefined }
@@ -25,14 +25,12 @@ export function taskFromSession(
 ): TaskOrProblem {
   const { modelId, imageId, occlusion, probe } = state;
   if (!imageId) return { problem: 'Choose an image first.' };
-  const patch = Math.min(occlusion.patch, inputSize.height, inputSize.width);
+  const { patch, stride, rows, cols } = fitOcclusion(occlusion, inputSize);
   const base = { modelId, imageId, patch, fill: occlusion.fill, classIndex: occlusion.classIndex };
   if (kind === 'probe') {
     if (!probe) return { problem: 'Place the patch first: drag it onto the image in the occlusion view.' };
     return { task: { kind: 'probe', ...base, y: probe.y, x: probe.x } };
   }
-  const rows = gridCells(inputSize.height, patch, occlusion.stride);
-  const cols = gridCells(inputSize.width, patch, occlusion.stride);
   if (rows > MAX_GRID_SIDE || cols > MAX_GRID_SIDE) {
     return { problem: `A ${rows}×${cols} grid is too fine to paint: use a larger stride.` };
   }
@@ -40,7 +38,7 @@ export function taskFromSession(
     task: {
       kind: 'occlusion',
       ...base,
-      stride: occlusion.stride,
+      stride,
       rows,
       cols,
       topN: Math.min(topN, rows * cols),

@@ -25,7 +25,11 @@ export const occlusionParamsSchema = z.object({
 });
 export type OcclusionParams = z.infer<typeof occlusionParamsSchema>;
 
-const probeSchema = z.object({ y: z.number().int().min(0).max(4096), x: z.number().int().min(0).max(4096) });
+/** The patch's top-left corner; it may hang over the edge (probeRange in occlusion-grid.ts, checked by the server). */
+const probeSchema = z.object({
+  y: z.number().int().min(-256).max(4096),
+  x: z.number().int().min(-256).max(4096),
+});
 
 export const filterDisplaySchema = z.object({
   normalization: z.enum(['per-filter', 'shared']),

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { canonicalJson, fnv1a64, type JsonValue } from '../viz/keys';
+import type { EncodedResult } from './codec';
+import { canonicalJson, fnv1a64, type JsonValue } from './hash';
 import { imageIdSchema, layerNameSchema, modelIdSchema, OCCLUSION_FILLS } from './primitives';
+import type { ComputeResults } from './results';
 
-const cell = z.number().int().min(0).max(4096);
+/** A patch corner: it may hang over the top or left edge by up to half the largest patch. */
+const cell = z.number().int().min(-256).max(4096);
 const patch = z.number().int().min(1).max(512);
 const classIndex = z.number().int().min(0).max(100_000).nullable();
 
@@ -32,7 +35,7 @@ export const probeRequestSchema = z.object({
   patch,
   fill: z.enum(OCCLUSION_FILLS),
   classIndex,
-  /** The patch's top-left corner, in model-input pixels. */
+  /** The patch's top-left corner, in model-input pixels (see probeRange in occlusion-grid.ts). */
   y: cell,
   x: cell,
 });
@@ -90,7 +93,16 @@ export interface ComputeProgress {
   total?: number;
 }
 
-/** What the server answers to a compute request. */
-export type ComputeAccepted =
-  | { status: 'done'; key: string; result: unknown; origin: ResultOrigin }
+/** Any kind's result as it travels. */
+export type EncodedComputeResult = EncodedResult<ComputeResults[ComputeKind]>;
+
+/** What the server answers to a compute request: the result, typed by the request's kind. */
+export type ComputeAccepted<K extends ComputeKind = ComputeKind> =
+  | { status: 'done'; key: string; result: EncodedResult<ComputeResults[K]>; origin: ResultOrigin }
   | { status: 'unavailable'; key: string; reason: string };
+
+/** An early, coarser result of a long job (occlusion: the coarse grid first). */
+export interface ComputePartial<K extends ComputeKind = ComputeKind> {
+  key: string;
+  result: EncodedResult<ComputeResults[K]>;
+}

@@ -28,6 +28,7 @@ export const imageIdSchema = z.string().min(1).max(256);
 
 /** What an occluding patch shows. */
 export const OCCLUSION_FILLS = ['grey', 'zero', 'mean', 'blur'] as const;
+export type OcclusionFill = (typeof OCCLUSION_FILLS)[number];
 
 export const roleSchema = z.enum(['instructor', 'student']);
 export type Role = z.infer<typeof roleSchema>;

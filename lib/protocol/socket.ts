@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { SessionState } from '../session/state';
 import type { Action } from './actions';
-import type { ComputeAccepted, ComputeProgress } from './compute';
+import type { ComputeAccepted, ComputePartial, ComputeProgress } from './compute';
 import type { LoggedEvent } from './events';
 import { displayNameSchema, idSchema, joinCodeSchema, type Role } from './primitives';
+import type { SessionState } from './state';
 
 export const ERROR_CODES = [
   'bad-request',
@@ -70,7 +70,7 @@ export interface ServerToClientEvents {
   /** Progress of a long job, sent to the whole session so everyone sees it. */
   'compute:progress': (progress: ComputeProgress) => void;
   /** An early, coarser result (occlusion: the coarse grid) for those who asked. */
-  'compute:partial': (partial: { key: string; result: unknown }) => void;
+  'compute:partial': (partial: ComputePartial) => void;
 }
 
 export type { Action };

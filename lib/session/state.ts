@@ -1,37 +1,7 @@
-import type { ExerciseState } from '../exercises/state';
-import type { FilterDisplay, OcclusionParams, View } from '../protocol/actions';
-import type { ComputeBackendName, Neuron, Role } from '../protocol/primitives';
+import type { OcclusionParams } from '../protocol/actions';
+import type { SessionState } from '../protocol/state';
 
-export interface ParticipantState {
-  id: string;
-  name: string;
-  role: Role;
-  online: boolean;
-  backend: ComputeBackendName;
-  joinedSeq: number;
-}
-
-/** Everything a screen shows is a function of this; it changes only by folding logged events. */
-export interface SessionState {
-  seq: number;
-  title: string;
-  modelId: string;
-  participants: Record<string, ParticipantState>;
-  view: View;
-  imageId: string | null;
-  layer: string | null;
-  neuron: Neuron | null;
-  pinned: Neuron[];
-  channels: number[];
-  occlusion: OcclusionParams;
-  filters: FilterDisplay;
-  /** The instructor's live patch position (top-left, model-input pixels); null when not dragging. */
-  probe: { y: number; x: number } | null;
-  mode: 'follow' | 'free';
-  compute: 'server' | 'browser';
-  /** Prediction exercises, oldest first (lib/session/exercise-reducer.ts). */
-  exercises: ExerciseState[];
-}
+export type { ParticipantState, SessionState } from '../protocol/state';
 
 export const DEFAULT_OCCLUSION: OcclusionParams = { patch: 8, stride: 4, fill: 'grey', classIndex: null };
 

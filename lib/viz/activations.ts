@@ -1,23 +1,11 @@
 // Feature maps of any layer for one image, through a sub-model cut at that layer.
 import type { LoadedModel } from '@/lib/models/types';
+import type { Neuron } from '@/lib/protocol/primitives';
+import type { FeatureMaps } from '@/lib/protocol/results';
 import type { LayersModel, Tensor, Tf } from '@/lib/tf';
 import { type ModelInput, toInputTensor } from './input';
 
-/** One image's activations at a layer, HWC; a layer without spatial extent reads as 1x1xC. */
-export interface FeatureMaps {
-  layer: string;
-  height: number;
-  width: number;
-  channels: number;
-  data: Float32Array;
-}
-
-export interface NeuronRef {
-  layer: string;
-  channel: number;
-  y: number;
-  x: number;
-}
+export type { FeatureMaps };
 
 // Sub-models share the parent's weights and own no tensors, so they are cached and never disposed
 // (disposing one would release the parent's layers).
@@ -92,7 +80,7 @@ export async function neuronValue(
   tf: Tf,
   loaded: LoadedModel,
   input: ModelInput,
-  neuron: NeuronRef,
+  neuron: Neuron,
 ): Promise<number> {
   const maps = await featureMaps(tf, loaded, input, neuron.layer);
   return valueAt(maps, neuron.channel, neuron.y, neuron.x);

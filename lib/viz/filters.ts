@@ -1,7 +1,10 @@
 // Convolution kernels as pictures, and how alike a layer's filters are.
 import type { LoadedModel } from '@/lib/models/types';
+import type { FilterSimilarity, SimilarFilters } from '@/lib/protocol/results';
 import type { Tf } from '@/lib/tf';
 import type { RgbaTile } from './image';
+
+export type { FilterSimilarity, SimilarFilters };
 
 export type FilterLayerKind = 'conv2d' | 'depthwise-conv2d';
 
@@ -193,23 +196,6 @@ export function preferredInputs(bank: FilterBank): PreferredInputs {
     ? inputs.map((x) => drawTile(x, bank.kernelHeight, bank.kernelWidth, bank.inChannels, range))
     : [];
   return { inputs, tiles };
-}
-
-export interface SimilarFilters {
-  i: number;
-  j: number;
-  cosine: number;
-}
-
-export interface FilterSimilarity {
-  count: number;
-  /** count x count cosine similarities, row-major; 0 wherever a filter is all zeros. */
-  matrix: Float32Array;
-  /** Pairs i < j with |cos| ≥ threshold, most alike first. */
-  nearDuplicates: SimilarFilters[];
-  threshold: number;
-  /** A permutation of the filters that puts alike filters next to each other. */
-  order: number[];
 }
 
 /** Cosine similarity between a layer's filters, each flattened to one vector. */

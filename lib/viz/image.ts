@@ -1,4 +1,7 @@
 // Plain pixel containers shared by the viz computations and their renderers.
+import type { RgbaTile } from '../protocol/results';
+
+export type { RgbaTile };
 
 /** Interleaved 8-bit pixels, row-major, channels last (HWC). */
 export interface PixelImage {
@@ -6,13 +9,6 @@ export interface PixelImage {
   width: number;
   channels: number;
   data: Uint8Array | Uint8ClampedArray;
-}
-
-/** An RGBA image, e.g. one filter drawn as a tile; feeds ImageData or sharp's raw input directly. */
-export interface RgbaTile {
-  height: number;
-  width: number;
-  data: Uint8ClampedArray;
 }
 
 export function assertPixelImage(image: PixelImage): void {

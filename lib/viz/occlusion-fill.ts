@@ -1,9 +1,8 @@
 // What an occluding patch is painted with, in 0..255 pixel space.
+import type { OcclusionFill } from '../protocol/primitives';
 import type { PixelImage } from './image';
 
-export type OcclusionFill = 'grey' | 'zero' | 'mean' | 'blur';
-
-export const OCCLUSION_FILLS: readonly OcclusionFill[] = ['grey', 'zero', 'mean', 'blur'];
+export type { OcclusionFill };
 
 /** The value every pixel would take under a patch, as a full-size HWC float image. */
 export type FillSource = Float32Array;

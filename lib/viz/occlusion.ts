@@ -1,14 +1,18 @@
 // Occlusion sensitivity: slide a patch over the image and watch the class probability drop.
 import type { LoadedModel } from '@/lib/models/types';
+import { fnv1a32Bytes } from '@/lib/protocol/hash';
+import { gridCells } from '@/lib/protocol/occlusion-grid';
+import type { OcclusionMap } from '@/lib/protocol/results';
 import type { Tf } from '@/lib/tf';
 import type { PixelImage } from './image';
 import { IncrementalOcclusion, type PatchPosition } from './incremental/executor';
 import { checkInputSize, pixelBatchToInput } from './input';
-import { fnv1a32Bytes } from './keys';
 import { type FillSource, fillSource, type OcclusionFill, writeOccluded } from './occlusion-fill';
 import { argMax, classProbabilities } from './predict';
 
 export type { OcclusionFill } from './occlusion-fill';
+export type { OcclusionMap };
+export { gridCells };
 
 export type OcclusionMethod = 'batched' | 'incremental';
 
@@ -30,27 +34,6 @@ export interface OcclusionOptions {
   onCoarse?: (map: OcclusionMap) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
   signal?: AbortSignal;
-}
-
-export interface OcclusionMap {
-  rows: number;
-  cols: number;
-  patch: number;
-  stride: number;
-  classIndex: number;
-  /** Probability of the class on the clean image. */
-  baseProb: number;
-  /** Row-major: cell (r, c) has the patch's top-left corner at (r·stride, c·stride). */
-  prob: Float32Array;
-  /** baseProb − prob. */
-  drop: Float32Array;
-}
-
-/** Patch positions along one side: 0, stride, 2·stride, … while the patch fits. */
-export function gridCells(size: number, patch: number, stride: number): number {
-  if (!(patch >= 1 && stride >= 1)) throw new RangeError('patch and stride must be at least 1');
-  if (patch > size) throw new RangeError(`patch ${patch} is larger than the image side ${size}`);
-  return Math.floor((size - patch) / stride) + 1;
 }
 
 const DEFAULT_BATCH = 16;

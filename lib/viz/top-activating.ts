@@ -1,12 +1,15 @@
 // "Neurons that fire": the images that drive each channel of a layer hardest, and where.
 import type { Tensor2D } from '@tensorflow/tfjs';
 import type { Box, LoadedModel } from '@/lib/models/types';
+import type { ChannelTopActivations, TopActivatingResult, TopActivation } from '@/lib/protocol/results';
 import type { Tensor, Tf } from '@/lib/tf';
 import { layerActivations, spatialShape } from './activations';
 import type { PixelImage } from './image';
 import { checkInputSize, pixelBatchToInput } from './input';
 import { layerReceptiveFields, neuronReceptiveField } from './receptive-field';
 import { TopK } from './top-k';
+
+export type { ChannelTopActivations, TopActivatingResult, TopActivation };
 
 /** One image of a set, already decoded and resized to the model's input size. */
 export interface SourceImage {
@@ -27,35 +30,6 @@ export interface TopActivatingOptions {
   total?: number;
   onProgress?: (progress: { done: number; total?: number }) => void;
   signal?: AbortSignal;
-}
-
-export interface TopActivation {
-  imageId: string;
-  /** The channel's largest value over the image. */
-  value: number;
-  /** Where that maximum is, in the layer's output grid (first position on ties). */
-  y: number;
-  x: number;
-  /** Receptive field of (y, x) in input pixels, half-open [y0, x0, y1, x1]; may extend past the image. */
-  box: Box;
-  /** The same box clipped to the image. */
-  clippedBox: Box;
-}
-
-export interface ChannelTopActivations {
-  channel: number;
-  /** Best first; ties keep the earlier image. */
-  top: TopActivation[];
-}
-
-export interface TopActivatingResult {
-  layer: string;
-  k: number;
-  /** The layer's output grid. */
-  height: number;
-  width: number;
-  imagesSeen: number;
-  channels: ChannelTopActivations[];
 }
 
 /** Maps a neuron position of the layer to its receptive field in input pixels. */

@@ -1,5 +1,10 @@
 import type { EncodedResult } from '../../lib/compute/codec';
-import { type ComputeAccepted, type ComputeRequest, resultKey } from '../../lib/protocol/compute';
+import {
+  type ComputeAccepted,
+  type ComputeRequest,
+  type EncodedComputeResult,
+  resultKey,
+} from '../../lib/protocol/compute';
 import type { ResultStore } from './result-store';
 import type { JobCallbacks, WorkerPool } from './worker-pool';
 
@@ -85,9 +90,14 @@ export class ComputeService {
     });
     this.remember(key, result, backend, ms);
     await this.store
-      ?.put(key, request.kind, { result: result as EncodedResult, backend, ms })
+      ?.put(key, request.kind, { result: result as EncodedComputeResult, backend, ms })
       .catch(() => undefined);
-    return { status: 'done', key, result, origin: { where: 'server', backend, ms, cached: false } };
+    return {
+      status: 'done',
+      key,
+      result: result as EncodedComputeResult,
+      origin: { where: 'server', backend, ms, cached: false },
+    };
   }
 
   private remember(key: string, result: unknown, backend: string, ms: number): void {
@@ -116,7 +126,7 @@ function cachedAnswer(key: string, hit: { result: unknown; backend: string; ms: 
   return {
     status: 'done',
     key,
-    result: hit.result,
+    result: hit.result as EncodedComputeResult,
     origin: { where: 'server', backend: hit.backend, ms: hit.ms, cached: true },
   };
 }

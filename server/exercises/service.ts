@@ -3,8 +3,8 @@ import { findExercise } from '../../lib/exercises/state';
 import { type Action, mayPerform } from '../../lib/protocol/actions';
 import type { EventBody, LoggedEvent } from '../../lib/protocol/events';
 import type { ExerciseTask } from '../../lib/protocol/exercise';
+import { fitOcclusion, occlusionProblem, probeFits } from '../../lib/protocol/occlusion-grid';
 import { ExerciseRefusal } from '../../lib/session/exercise-reducer';
-import { gridCells } from '../../lib/viz/occlusion';
 import type { ImageCatalog } from '../catalog/images';
 import type { ModelFiles } from '../catalog/model-files';
 import type { ComputeService } from '../compute/service';
@@ -116,21 +116,19 @@ export class ExerciseService {
     if (!this.deps.images.resolve(task.imageId)) {
       throw new SessionError('bad-request', `there is no image "${task.imageId}"`);
     }
-    const { height, width } = served.manifest.inputSize;
-    if (task.patch > Math.min(height, width)) {
-      throw new SessionError(
-        'bad-request',
-        `a ${task.patch} px patch does not fit a ${height}×${width} input`,
-      );
-    }
+    const input = served.manifest.inputSize;
+    const problem = occlusionProblem(
+      { patch: task.patch, stride: task.kind === 'occlusion' ? task.stride : 1 },
+      input,
+    );
+    if (problem) throw new SessionError('bad-request', problem);
     if (task.kind === 'occlusion') {
-      const rows = gridCells(height, task.patch, task.stride);
-      const cols = gridCells(width, task.patch, task.stride);
+      const { rows, cols } = fitOcclusion(task, input);
       if (task.rows !== rows || task.cols !== cols) {
         throw new SessionError('bad-request', `this patch and stride give a ${rows}×${cols} grid`);
       }
-    } else if (task.y >= height || task.x >= width) {
-      throw new SessionError('bad-request', 'the patch must start inside the image');
+    } else if (!probeFits(task, task.patch, input)) {
+      throw new SessionError('bad-request', 'the patch must stay centred on the image');
     }
   }
 

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { redactEvent, redactJoinResult } from '../../lib/exercises/redact';
 import { actionSchema } from '../../lib/protocol/actions';
-import { computeRequestSchema, resultKey } from '../../lib/protocol/compute';
+import { computeRequestSchema, type EncodedComputeResult, resultKey } from '../../lib/protocol/compute';
 import {
   type ClientToServerEvents,
   type JoinResult,
@@ -132,7 +132,8 @@ export function attachSockets(
             lastProgress = now;
             io.to(roomId).emit('compute:progress', { key, ...progress });
           },
-          onPartial: (result) => socket.emit('compute:partial', { key, result }),
+          onPartial: (result) =>
+            socket.emit('compute:partial', { key, result: result as EncodedComputeResult }),
         });
         return answer.catch((error: Error) => {
           throw new SessionError('bad-request', `could not compute ${request.kind}: ${error.message}`);

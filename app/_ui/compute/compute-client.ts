@@ -1,4 +1,4 @@
-import { decodeResult } from '@/lib/compute/codec';
+import { decodeResult, type EncodedResult } from '@/lib/compute/codec';
 import type { ComputeResults } from '@/lib/compute/types';
 import type { ComputeAccepted, ComputeProgress } from '@/lib/protocol/compute';
 import { type ComputeRequest, type ResultOrigin, resultKey } from '@/lib/protocol/compute';
@@ -81,7 +81,7 @@ export class ComputeClient {
     const unwatch = this.connection.watchCompute(
       key,
       (progress) => set({ progress }),
-      (partial) => set({ partial: decodeResult(partial) }),
+      (partial) => set({ partial: decodeResult(partial as EncodedResult) }),
     );
     try {
       if (this.where() === 'server' && this.connection.connected) {

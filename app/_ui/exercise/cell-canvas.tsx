@@ -1,13 +1,13 @@
 'use client';
 
 import { useCallback, useMemo } from 'react';
+import { gridExtent } from '@/lib/protocol/occlusion-grid';
 import type { PixelImage } from '@/lib/viz/image';
 import { valuesToRgba } from '../viz/colour';
 import { drawScaled, pixelImageSource, rgbaSource, strokeBox } from '../viz/draw';
 import { boxToRect, fitScale, type Placement, type Size } from '../viz/geometry';
-import { occlusionExtent } from '../viz/occlusion-geometry';
 import { useHiDpiCanvas } from '../viz/use-hidpi-canvas';
-import { type CellGrid, cellBox } from './grid-geometry';
+import { type CellGrid, cellIndexBox } from './grid-geometry';
 
 export interface CellHeat {
   /** One value per cell, row-major. */
@@ -63,11 +63,11 @@ export function CellCanvas({
         ctx.fillRect(0, 0, width, height);
       }
       if (grid && rgba) {
-        drawScaled(ctx, rgbaSource(rgba, grid.cols, grid.rows), boxToRect(occlusionExtent(grid), placement));
+        drawScaled(ctx, rgbaSource(rgba, grid.cols, grid.rows), boxToRect(gridExtent(grid), placement));
       }
       if (grid) {
         for (const cell of marked) {
-          strokeBox(ctx, boxToRect(cellBox(grid, cell), placement), {
+          strokeBox(ctx, boxToRect(cellIndexBox(grid, cell), placement), {
             colour: '#ffffff',
             lineWidth: 2,
             dash: [5, 3],
@@ -75,7 +75,7 @@ export function CellCanvas({
           });
         }
         for (const cell of outlined) {
-          const rect = boxToRect(cellBox(grid, cell), placement);
+          const rect = boxToRect(cellIndexBox(grid, cell), placement);
           const inset = { x: rect.x + 3, y: rect.y + 3, width: rect.width - 6, height: rect.height - 6 };
           strokeBox(ctx, inset, { colour: ANSWER_OUTLINE, lineWidth: 3, halo: 'rgba(255, 255, 255, 0.9)' });
         }

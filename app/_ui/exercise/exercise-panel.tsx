@@ -1,6 +1,7 @@
 'use client';
 
 import type { ExerciseState } from '@/lib/exercises/state';
+import { gridInputSize } from '@/lib/protocol/occlusion-grid';
 import type { Role } from '@/lib/protocol/primitives';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
@@ -8,7 +9,7 @@ import { usePixels } from '../compute/use-pixels';
 import type { Dispatch } from '../session/dispatch';
 import { CellCanvas } from './cell-canvas';
 import { ExerciseHeader } from './exercise-header';
-import { gridInputSize, gridOf } from './grid-geometry';
+import { gridOf } from './grid-geometry';
 import { InstructorBar } from './instructor-bar';
 import { LeaderboardTable } from './leaderboard-table';
 import { OcclusionAnswer } from './occlusion-answer';

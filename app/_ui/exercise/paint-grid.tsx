@@ -1,10 +1,11 @@
 'use client';
 
 import { type PointerEvent, useRef } from 'react';
+import { cellAt } from '@/lib/protocol/occlusion-grid';
 import type { PixelImage } from '@/lib/viz/image';
 import { boxToPercent, type Size } from '../viz/geometry';
 import { CellCanvas } from './cell-canvas';
-import { type CellGrid, cellAt, cellBox } from './grid-geometry';
+import { type CellGrid, cellIndexBox } from './grid-geometry';
 
 export interface PaintGridProps {
   image: PixelImage | null;
@@ -33,7 +34,7 @@ export function PaintGrid({ image, inputSize, grid, painted, limit, onChange, di
       y: ((event.clientY - bounds.top) / Math.max(bounds.height, 1)) * inputSize.height,
       x: ((event.clientX - bounds.left) / Math.max(bounds.width, 1)) * inputSize.width,
     };
-    return cellAt(point, grid);
+    return cellAt(grid, point);
   };
 
   const apply = (cell: number, paint: boolean, current: ReadonlySet<number>) => {
@@ -114,7 +115,7 @@ export function PaintGrid({ image, inputSize, grid, painted, limit, onChange, di
               className={`absolute border border-white/40 focus-visible:z-10 focus-visible:outline-2 focus-visible:outline-indigo-600 ${
                 on ? 'bg-cyan-500/55 ring-2 ring-inset ring-cyan-700' : 'bg-transparent hover:bg-white/20'
               } disabled:cursor-default`}
-              style={boxToPercent(cellBox(grid, cell), inputSize)}
+              style={boxToPercent(cellIndexBox(grid, cell), inputSize)}
             />
           );
         })}

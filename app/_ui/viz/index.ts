@@ -1,3 +1,4 @@
+export type { Neuron } from '@/lib/protocol/primitives';
 export type { ColourBarProps } from './colour-bar';
 export { ColourBar } from './colour-bar';
 export type { FiltersViewProps } from './filters-view';
@@ -8,7 +9,6 @@ export type { OcclusionViewProps } from './occlusion-view';
 export { OcclusionView } from './occlusion-view';
 export type { ProgressBarProps } from './progress-bar';
 export { ProgressBar } from './progress-bar';
-export type { NeuronRef } from './receptive-field-geometry';
 export type { ReceptiveFieldViewProps } from './receptive-field-view';
 export { ReceptiveFieldView } from './receptive-field-view';
 export { ResultSourceBadge } from './result-source-badge';

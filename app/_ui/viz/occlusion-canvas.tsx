@@ -9,12 +9,13 @@ import {
   useRef,
   useState,
 } from 'react';
+import { gridExtent } from '@/lib/protocol/occlusion-grid';
 import type { PixelImage } from '@/lib/viz/image';
 import type { OcclusionMap } from '@/lib/viz/occlusion';
 import { valuesToRgba } from './colour';
 import { drawScaled, pixelImageSource, pointerOnCanvas, rgbaSource, strokeBox } from './draw';
 import { boxToRect, canvasToInput, type Placement, type Point, type Size } from './geometry';
-import { dropChecksum, maxDrop, moveProbeByKey, occlusionExtent, probeAt } from './occlusion-geometry';
+import { dropChecksum, maxDrop, moveProbeByKey, probeAt } from './occlusion-geometry';
 import { throttle } from './throttle';
 import { useHiDpiCanvas } from './use-hidpi-canvas';
 
@@ -93,7 +94,7 @@ export function OcclusionCanvas({
         drawScaled(
           ctx,
           rgbaSource(heat.rgba, map.cols, map.rows),
-          boxToRect(occlusionExtent(map), placement),
+          boxToRect(gridExtent(map), placement),
           smooth,
         );
       }

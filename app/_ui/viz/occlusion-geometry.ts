@@ -1,38 +1,15 @@
-// Occlusion map geometry and numbers: cell areas, the draggable probe, the drop range and a checksum.
-import type { Box } from '@/lib/models/types';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
-import { clamp, type Point, type Size } from './geometry';
+// Occlusion map geometry and numbers for the view: the draggable probe, the drop range and a checksum.
+// Cells and their boxes come from lib/protocol/occlusion-grid.ts.
 
-type MapGrid = Pick<OcclusionMap, 'rows' | 'cols' | 'patch' | 'stride'>;
-
-/**
- * The area cell (r, c) is painted over, in input pixels: a stride×stride square centred on the centre
- * of its patch, so neighbouring cells tile the image without overlap.
- */
-export function occlusionCellBox(map: MapGrid, r: number, c: number): Box {
-  const cy = r * map.stride + map.patch / 2;
-  const cx = c * map.stride + map.patch / 2;
-  const half = map.stride / 2;
-  return [cy - half, cx - half, cy + half, cx + half];
-}
-
-/** The box the whole heatmap covers (the union of all cell boxes). */
-export function occlusionExtent(map: MapGrid): Box {
-  const first = occlusionCellBox(map, 0, 0);
-  const last = occlusionCellBox(map, map.rows - 1, map.cols - 1);
-  return [first[0], first[1], last[2], last[3]];
-}
+import { clampProbe } from '@/lib/protocol/occlusion-grid';
+import type { Point, Size } from './geometry';
 
 /**
  * The probe's top-left corner for a pointer at `point` (input pixels): the patch is centred on the
  * pointer, in whole pixels, and its centre stays inside the image (the patch may hang over the edge).
  */
 export function probeAt(point: Point, patch: number, image: Size): Point {
-  const half = Math.floor(patch / 2);
-  return {
-    y: clamp(Math.round(point.y - patch / 2), -half, image.height - 1 - half),
-    x: clamp(Math.round(point.x - patch / 2), -half, image.width - 1 - half),
-  };
+  return clampProbe({ y: point.y - patch / 2, x: point.x - patch / 2 }, patch, image);
 }
 
 /** The probe moved by `step` pixels with an arrow key, keeping its centre inside the image; null for other keys. */
@@ -51,11 +28,7 @@ export function moveProbeByKey(
   };
   const d = delta[key];
   if (!d) return null;
-  const half = Math.floor(patch / 2);
-  return {
-    y: clamp(probe.y + d.y, -half, image.height - 1 - half),
-    x: clamp(probe.x + d.x, -half, image.width - 1 - half),
-  };
+  return clampProbe({ y: probe.y + d.y, x: probe.x + d.x }, patch, image);
 }
 
 /** The largest drop in the map, never below `floor` (a colour scale needs a non-empty range). */

@@ -1,14 +1,8 @@
 // Receptive-field geometry for the view: neuron grid, centres, picking by pointer or keyboard.
 import type { LayerInfo, LayerReceptiveField } from '@/lib/models/types';
+import type { Neuron } from '@/lib/protocol/primitives';
 import { clipBox, neuronBox } from '@/lib/viz/receptive-field';
 import { clamp, type Point, type Size } from './geometry';
-
-export interface NeuronRef {
-  layer: string;
-  channel: number;
-  y: number;
-  x: number;
-}
 
 export interface Grid {
   rows: number;

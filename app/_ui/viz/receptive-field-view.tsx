@@ -2,18 +2,12 @@
 
 import { useMemo } from 'react';
 import type { Box, LayerInfo, LayerReceptiveField } from '@/lib/models/types';
+import type { Neuron } from '@/lib/protocol/primitives';
 import type { PixelImage } from '@/lib/viz/image';
 import { fitScale } from './geometry';
 import { LayerTable } from './layer-table';
 import { ReceptiveFieldCanvas } from './receptive-field-canvas';
-import {
-  channelCount,
-  inputSizeOf,
-  maxOverhang,
-  type NeuronRef,
-  neuronBoxes,
-  outputGrid,
-} from './receptive-field-geometry';
+import { channelCount, inputSizeOf, maxOverhang, neuronBoxes, outputGrid } from './receptive-field-geometry';
 
 export interface ReceptiveFieldViewProps {
   /** The input image at the model's input size. */
@@ -21,10 +15,10 @@ export interface ReceptiveFieldViewProps {
   layers: LayerInfo[];
   fields: Map<string, LayerReceptiveField>;
   layer: string | null;
-  neuron: NeuronRef | null;
+  neuron: Neuron | null;
   /** Absent: read-only (students follow the instructor). */
   onPickLayer?: (name: string) => void;
-  onPickNeuron?: (neuron: NeuronRef) => void;
+  onPickNeuron?: (neuron: Neuron) => void;
   /** Longer side of the drawn image in screen pixels. */
   displaySize?: number;
 }
@@ -123,7 +117,7 @@ function Caption({
 }: {
   layer: string | null;
   field: LayerReceptiveField | null;
-  neuron: NeuronRef | null;
+  neuron: Neuron | null;
   boxes: { box: Box; clipped: Box } | null;
   interactive: boolean;
 }) {

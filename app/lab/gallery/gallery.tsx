@@ -3,7 +3,7 @@
 import { type ReactNode, useMemo, useState } from 'react';
 import {
   FiltersView,
-  type NeuronRef,
+  type Neuron,
   OcclusionView,
   ProgressBar,
   ReceptiveFieldView,
@@ -38,7 +38,7 @@ export function Gallery() {
   const image = useMemo(() => gradientImage(), []);
 
   const [layer, setLayer] = useState<string | null>('conv3');
-  const [neuron, setNeuron] = useState<NeuronRef | null>({ layer: 'conv3', channel: 5, y: 0, x: 13 });
+  const [neuron, setNeuron] = useState<Neuron | null>({ layer: 'conv3', channel: 5, y: 0, x: 13 });
 
   const topResult = useMemo(() => syntheticTopActivating(CHANNELS), []);
   const topReplay = useReplay(1000, 4000);

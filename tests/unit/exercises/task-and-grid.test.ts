@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellAt, cellBox, gridInputSize } from '@/app/_ui/exercise/grid-geometry';
+import { cellIndexBox } from '@/app/_ui/exercise/grid-geometry';
 import { taskFromSession } from '@/lib/exercises/task';
+import { cellAt, gridInputSize } from '@/lib/protocol/occlusion-grid';
 import { initialState, type SessionState } from '@/lib/session/state';
 
 const grid = { rows: 6, cols: 6, patch: 8, stride: 4 };
@@ -8,19 +9,19 @@ const grid = { rows: 6, cols: 6, patch: 8, stride: 4 };
 describe('exercise grid geometry', () => {
   // Cell (r, c) is the stride×stride square centred on its patch: rows start at 2 + 4r.
   it('finds the cell under a point', () => {
-    expect(cellAt({ y: 2, x: 2 }, grid)).toBe(0);
-    expect(cellAt({ y: 5.9, x: 6 }, grid)).toBe(1);
-    expect(cellAt({ y: 10, x: 14 }, grid)).toBe(2 * 6 + 3);
-    expect(cellAt({ y: 25.99, x: 25.99 }, grid)).toBe(35);
+    expect(cellAt(grid, { y: 2, x: 2 })).toBe(0);
+    expect(cellAt(grid, { y: 5.9, x: 6 })).toBe(1);
+    expect(cellAt(grid, { y: 10, x: 14 })).toBe(2 * 6 + 3);
+    expect(cellAt(grid, { y: 25.99, x: 25.99 })).toBe(35);
   });
 
   it('has no cell outside the painted area', () => {
-    expect(cellAt({ y: 1.9, x: 10 }, grid)).toBeNull();
-    expect(cellAt({ y: 10, x: 26 }, grid)).toBeNull();
+    expect(cellAt(grid, { y: 1.9, x: 10 })).toBeNull();
+    expect(cellAt(grid, { y: 10, x: 26 })).toBeNull();
   });
 
   it('places cell boxes and sizes the input from the grid', () => {
-    expect(cellBox(grid, 7)).toEqual([6, 6, 10, 10]);
+    expect(cellIndexBox(grid, 7)).toEqual([6, 6, 10, 10]);
     expect(gridInputSize(grid)).toEqual({ height: 28, width: 28 });
   });
 });

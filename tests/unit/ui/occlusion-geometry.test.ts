@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dropChecksum,
-  maxDrop,
-  moveProbeByKey,
-  occlusionCellBox,
-  occlusionExtent,
-  probeAt,
-} from '@/app/_ui/viz/occlusion-geometry';
+import { dropChecksum, maxDrop, moveProbeByKey, probeAt } from '@/app/_ui/viz/occlusion-geometry';
+import { cellBox, gridExtent } from '@/lib/protocol/occlusion-grid';
 
 const map = { rows: 3, cols: 4, patch: 8, stride: 4 };
 
 describe('occlusion cells', () => {
   it('paints each cell as a stride-sized square centred on its patch', () => {
-    expect(occlusionCellBox(map, 0, 0)).toEqual([2, 2, 6, 6]);
-    expect(occlusionCellBox(map, 2, 3)).toEqual([10, 14, 14, 18]);
+    expect(cellBox(map, 0, 0)).toEqual([2, 2, 6, 6]);
+    expect(cellBox(map, 2, 3)).toEqual([10, 14, 14, 18]);
   });
 
   it('tiles without gaps: the extent is the union of the cells', () => {
-    expect(occlusionExtent(map)).toEqual([2, 2, 14, 18]);
+    expect(gridExtent(map)).toEqual([2, 2, 14, 18]);
   });
 });
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { OCCLUSION_FILLS, type OcclusionParams } from '@/lib/protocol/actions';
+import { fitOcclusion, type InputSize, maxOcclusionSide } from '@/lib/protocol/occlusion-grid';
 import { type Choice, LabelledSelect } from '../../forms/labelled-select';
 import type { Dispatch } from '../dispatch';
 
@@ -9,27 +10,27 @@ const TOP_PREDICTION = -1;
 /** Patch size, stride, fill and target class; read-only text for those who follow. */
 export function OcclusionControls({
   params,
-  inputSide,
+  input,
   labels,
   dispatch,
 }: {
   params: OcclusionParams;
-  inputSide: number;
+  input: InputSize;
   labels: string[];
   dispatch?: Dispatch;
 }) {
-  const cells = Math.floor((inputSide - Math.min(params.patch, inputSide)) / params.stride) + 1;
+  const { rows, cols } = fitOcclusion(params, input);
   const set = (patch: Partial<OcclusionParams>) =>
     dispatch?.({ type: 'occlusion.set', params: { ...params, ...patch } });
   if (!dispatch) {
     return (
       <p className="text-sm text-slate-600">
-        Patch {params.patch} px, stride {params.stride} px, {params.fill} fill — {cells}×{cells} positions.
+        Patch {params.patch} px, stride {params.stride} px, {params.fill} fill — {rows}×{cols} positions.
       </p>
     );
   }
   const sizes: Choice<number>[] = [2, 4, 8, 16, 24, 32, 48, 64]
-    .filter((s) => s < inputSide)
+    .filter((s) => s <= maxOcclusionSide(input))
     .map((s) => ({ value: s, label: `${s} px` }));
   const classes: Choice<number>[] = [
     { value: TOP_PREDICTION, label: 'top prediction' },
@@ -64,7 +65,7 @@ export function OcclusionControls({
         className="max-w-56"
       />
       <span className="text-slate-500">
-        {cells}×{cells} positions
+        {rows}×{cols} positions
       </span>
     </div>
   );

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ModelInfoResult } from '@/lib/compute/types';
+import { clampProbe, fitOcclusion } from '@/lib/protocol/occlusion-grid';
 import type { SessionState } from '@/lib/session/state';
 import type { PixelImage } from '@/lib/viz/image';
 import { useComputed } from '../../compute/use-computed';
@@ -21,12 +22,12 @@ export function OcclusionPanel({
   dispatch?: Dispatch;
 }) {
   const { modelId, imageId, occlusion, probe } = state;
-  const side = info.manifest.inputSize.height;
-  const patch = Math.min(occlusion.patch, side);
+  const input = info.manifest.inputSize;
+  const { patch, stride } = fitOcclusion(occlusion, input);
   const base = imageId ? { modelId, imageId, fill: occlusion.fill, classIndex: occlusion.classIndex } : null;
-  const map = useComputed(base && { kind: 'occlusion', ...base, patch, stride: occlusion.stride });
+  const map = useComputed(base && { kind: 'occlusion', ...base, patch, stride });
   const probed = useComputed(
-    base && probe ? { kind: 'probe', ...base, patch, y: clampCell(probe.y), x: clampCell(probe.x) } : null,
+    base && probe ? { kind: 'probe', ...base, patch, ...clampProbe(probe, patch, input) } : null,
   );
   const result = map?.result ?? map?.partial ?? null;
   const classIndex = result?.classIndex ?? occlusion.classIndex;
@@ -34,12 +35,7 @@ export function OcclusionPanel({
 
   return (
     <div className="space-y-4">
-      <OcclusionControls
-        params={occlusion}
-        inputSide={side}
-        labels={info.manifest.labels}
-        dispatch={dispatch}
-      />
+      <OcclusionControls params={occlusion} input={input} labels={info.manifest.labels} dispatch={dispatch} />
       {map?.status === 'error' && (
         <p role="alert" className="text-sm text-red-700">
           {map.error}
@@ -53,16 +49,11 @@ export function OcclusionPanel({
         probeProb={probed?.result?.prob ?? null}
         patch={patch}
         onProbe={
-          dispatch &&
-          ((p) => dispatch({ type: 'probe.set', probe: p && { y: clampCell(p.y), x: clampCell(p.x) } }))
+          dispatch && ((p) => dispatch({ type: 'probe.set', probe: p && clampProbe(p, patch, input) }))
         }
         progress={map?.status === 'loading' ? (map.progress ?? { done: 0 }) : null}
         source={map?.origin ? originText(map.origin) : undefined}
       />
     </div>
   );
-}
-
-function clampCell(v: number): number {
-  return Math.max(0, Math.round(v));
 }

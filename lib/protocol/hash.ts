@@ -1,5 +1,4 @@
-// Content keys for cached visualisation results. Pure code (no node:crypto) so the
-// browser computes the same key as the server.
+// Content keys. Pure code (no node:crypto) so a browser computes the same key as the server.
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -27,32 +26,6 @@ export function fnv1a64(text: string): string {
     hash = (hash * FNV64_PRIME) & MASK64;
   }
   return hash.toString(16).padStart(16, '0');
-}
-
-export interface TopActivatingKeyParams {
-  model: { id: string; version: string };
-  imageSetId: string;
-  layer: string;
-  /** Channel indices, or 'all'. Order and repeats do not matter. */
-  channels: readonly number[] | 'all';
-  k: number;
-}
-
-/** Bump when the meaning of a stored top-activating result changes. */
-const TOP_ACTIVATING_FORMAT = 1;
-
-export function topActivatingKey(params: TopActivatingKeyParams): string {
-  const channels = params.channels === 'all' ? 'all' : [...new Set(params.channels)].sort((a, b) => a - b);
-  const content = canonicalJson({
-    kind: 'top-activating',
-    format: TOP_ACTIVATING_FORMAT,
-    model: `${params.model.id}@${params.model.version}`,
-    imageSet: params.imageSetId,
-    layer: params.layer,
-    channels,
-    k: params.k,
-  });
-  return `top-${fnv1a64(content)}`;
 }
 
 /** FNV-1a, 32-bit, over raw bytes: a cheap fingerprint of pixel buffers for in-memory caches. */
