@@ -57,37 +57,66 @@ export function layerGraph(model: LayersModel): LayerInfo[] {
     if (!model.layers.includes(layer)) ordered.push(layer);
   }
   ordered.push(...model.layers);
+  const built = new Map(ordered.map((layer) => [layer.name, layer]));
+  return describeLayers(
+    ordered.map((layer) => ({
+      name: layer.name,
+      className: layer.getClassName(),
+      config: layer.getConfig() as Record<string, unknown>,
+      inbound: inboundNames(layer),
+    })),
+    (node) => declaredOutputShape(built.get(node.name)!),
+  );
+}
 
-  const byName = new Map<string, LayerInfo>();
-  return ordered.map((layer) => {
-    const info = describeLayer(layer, byName);
-    byName.set(info.name, info);
+/** A layer as a built model and a model.json topology both describe it (config keys in camelCase). */
+export interface LayerNode {
+  name: string;
+  className: string;
+  config: Record<string, unknown>;
+  inbound: string[];
+}
+
+/**
+ * The LayerInfo of each node, in the order given (inbound layers first). `declaredShape` gives a layer's
+ * output shape without the batch dimension from the shapes of its inputs; sliding-window layers then get
+ * their height and width from their geometry, so shapes and receptive fields come from one description.
+ */
+export function describeLayers(
+  nodes: readonly LayerNode[],
+  declaredShape: (node: LayerNode, kind: LayerKind, inputShapes: number[][]) => number[],
+): LayerInfo[] {
+  const known = new Map<string, LayerInfo>();
+  return nodes.map((node) => {
+    const kind = layerKind(node.className);
+    if (node.config.dataFormat === 'channelsFirst' || node.config.dataFormat === 'channels_first') {
+      throw new Error(
+        `layer ${node.name} (${node.className}) uses channels_first; only channels_last models are supported`,
+      );
+    }
+    const inputShapes = node.inbound
+      .map((name) => known.get(name)?.outputShape)
+      .filter((shape): shape is number[] => shape !== undefined);
+    const inputShape = known.get(node.inbound[0])?.outputShape;
+    const window =
+      inputShape && node.inbound.length === 1 ? slidingWindow(kind, node.config, inputShape) : undefined;
+    const declared = declaredShape(node, kind, inputShapes);
+    const info: LayerInfo = {
+      name: node.name,
+      kind,
+      className: node.className,
+      outputShape: inputShape ? spatialShape(declared, inputShape, kind, window?.outputSize) : declared,
+      inbound: node.inbound,
+    };
+    if (window) info.geometry = window.geometry;
+    known.set(info.name, info);
     return info;
   });
 }
 
-function describeLayer(layer: Layer, known: Map<string, LayerInfo>): LayerInfo {
-  const className = layer.getClassName();
-  const kind = KIND_BY_CLASS[className] ?? 'other';
-  const config = layer.getConfig() as Record<string, unknown>;
-  if (config.dataFormat === 'channelsFirst') {
-    throw new Error(
-      `layer ${layer.name} (${className}) uses channels_first; only channels_last models are supported`,
-    );
-  }
-  const inbound = inboundNames(layer);
-  const inputShape = inbound.length > 0 ? known.get(inbound[0])?.outputShape : undefined;
-  const window = inputShape && inbound.length === 1 ? slidingWindow(kind, config, inputShape) : undefined;
-  const declared = declaredOutputShape(layer);
-  const info: LayerInfo = {
-    name: layer.name,
-    kind,
-    className,
-    outputShape: inputShape ? spatialShape(declared, inputShape, kind, window?.outputSize) : declared,
-    inbound,
-  };
-  if (window) info.geometry = window.geometry;
-  return info;
+/** The kind of a layer class ('other' for classes the graph does not interpret). */
+export function layerKind(className: string): LayerKind {
+  return KIND_BY_CLASS[className] ?? 'other';
 }
 
 function inboundNames(layer: Layer): string[] {
