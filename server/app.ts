@@ -14,7 +14,6 @@ import { ExerciseTables } from './exercises/tables';
 import { createHealthCheck } from './health';
 import { createApiHandler } from './http/routes';
 import { log as defaultLog, type Logger } from './log';
-import { listModels } from './models/load';
 import { AssetHasher } from './replay/assets';
 import { ReplayService } from './replay/service';
 import { SessionService } from './session/service';
@@ -66,11 +65,9 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   );
 
   const store = new SessionStore(db);
-  const sessions = new SessionService(store, async (id) =>
-    (await listModels()).some((m) => m.id === id && m.available),
-  );
+  const models = await ModelFiles.open(log);
+  const sessions = new SessionService(store, (id) => models.has(id));
   const images = await ImageCatalog.discover();
-  const models = new ModelFiles();
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
   const pool = workers > 0 ? new WorkerPool(workers) : null;
   const compute = new ComputeService(

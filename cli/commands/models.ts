@@ -1,5 +1,5 @@
 // `models`: the built-in models and packs this machine can load.
-import { listModels } from '@/server/models/load';
+import { listModels } from '@/server/models/catalog';
 import type { Command } from '../command';
 
 export const modelsCommand: Command = {

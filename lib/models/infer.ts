@@ -1,5 +1,6 @@
-// A manifest for a model that came without one: input size from the topology, plain x/255 scaling, labels
-// filled with class indices once the model is built (an empty labels list means "fill at load").
+// A manifest for a model that came without one: input size from the topology, plain x/255 scaling, labels named
+// by class index ("class 0", …) from the output size; without `classes` the list stays empty and is filled at load.
+import { ManifestError } from './manifest';
 import type { ModelJson } from './model-json';
 import { topologyInputShape } from './model-json';
 import type { ModelManifest } from './types';
@@ -9,15 +10,22 @@ export interface InferManifestOptions {
   name?: string;
   source: string;
   modelUrl?: string;
+  /** Output classes, when the topology has been measured (lib/models/inspect.ts). */
+  classes?: number;
+}
+
+/** Names for classes known only by their index. */
+export function indexLabels(classes: number): string[] {
+  return Array.from({ length: classes }, (_, index) => `class ${index}`);
 }
 
 export function inferManifest(modelJson: ModelJson, options: InferManifestOptions): ModelManifest {
   const shape = topologyInputShape(modelJson);
   if (shape?.length !== 3 || shape.some((dim) => dim < 1) || (shape[2] !== 1 && shape[2] !== 3)) {
-    throw new Error(
-      `cannot infer a manifest for ${options.source}: the model's input is [${shape?.join(', ') ?? 'unknown'}], ` +
-        'expected [height, width, 1 or 3]; add a manifest.json next to model.json',
-    );
+    throw new ManifestError(options.source, [
+      `cannot infer a manifest: the model's input is [${shape?.join(', ') ?? 'unknown'}], ` +
+        'expected [height, width, 1 or 3]',
+    ]);
   }
   const [height, width, channels] = shape as [number, number, 1 | 3];
   return {
@@ -26,7 +34,7 @@ export function inferManifest(modelJson: ModelJson, options: InferManifestOption
     source: options.source,
     inputSize: { height, width, channels },
     preprocessing: { resize: 'stretch', mean: [0, 0, 0], scale: 1 / 255, offset: 0, channels },
-    labels: [],
+    labels: options.classes ? indexLabels(options.classes) : [],
     output: endsWithSoftmax(modelJson) ? 'softmax' : 'logits',
     modelUrl: options.modelUrl ?? 'model.json',
     description: 'Manifest inferred from model.json: input scaled x/255, labels are class indices.',

@@ -3,6 +3,7 @@
 import type { io } from '@tensorflow/tfjs';
 import type { LayersModel, Tf } from '@/lib/tf';
 import { layerGraph } from './graph';
+import { indexLabels } from './infer';
 import { parseManifest } from './manifest';
 import type { LoadedModel, ModelManifest, ModelOrigin } from './types';
 
@@ -110,8 +111,8 @@ function outputCount(model: LayersModel): number {
   return model.outputs[0].shape.slice(1).reduce<number>((product, dim) => product * (dim ?? 1), 1);
 }
 
-/** An inferred manifest has no labels yet (see infer.ts): name the classes by index. */
+/** A manifest without labels (see infer.ts): name the classes by index. */
 function withIndexLabels(manifest: ModelManifest, classes: number): ModelManifest {
   if (manifest.labels.length > 0) return manifest;
-  return { ...manifest, labels: Array.from({ length: classes }, (_, i) => String(i)) };
+  return { ...manifest, labels: indexLabels(classes) };
 }

@@ -91,7 +91,7 @@ export function parseManifest(json: unknown, options: ParseManifestOptions = {})
     );
   }
   const parsed = result.data;
-  // Without labels the list stays empty and loadModel names the classes "0".."n-1" from the output size.
+  // Without labels the list stays empty and loadModel names the classes "class 0", … from the output size.
   const labels = parsed.labels ?? [];
   const preprocessing: Preprocessing = {
     ...parsed.preprocessing,

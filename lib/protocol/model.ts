@@ -23,7 +23,7 @@ export interface ModelManifest {
   source: string;
   inputSize: { height: number; width: number; channels: 1 | 3 };
   preprocessing: Preprocessing;
-  /** One name per output class. A manifest file may omit them: loadModel then fills "0".."n-1". */
+  /** One name per output class. A manifest file may omit them: loadModel then fills "class 0", "class 1", …. */
   labels: string[];
   output: 'softmax' | 'logits';
   /** Relative to the manifest: the tf.js LayersModel JSON. */

@@ -4,7 +4,8 @@ import type { Tf } from '../../lib/tf';
 import type { SourceImage } from '../../lib/viz/top-activating';
 import type { ImageCatalog } from '../catalog/images';
 import { decodeForModel } from '../images/decode';
-import { listModels, loadServerModel } from '../models/load';
+import { availableModel } from '../models/catalog';
+import { loadServerModel } from '../models/load';
 
 const MAX_CACHED_MODELS = 4;
 
@@ -13,9 +14,7 @@ const MAX_CACHED_MODELS = 4;
  * (for the CLI), which a client must never reach: no reading folders, no fetching.
  */
 async function catalogModel(modelId: string): Promise<string> {
-  const listed = (await listModels()).find((m) => m.id === modelId && m.available);
-  if (!listed) throw new Error(`unknown model "${modelId}"`);
-  return listed.id;
+  return (await availableModel(modelId)).id;
 }
 
 /** How the server finds models (built-in, packs) and images (catalog files decoded with sharp). */

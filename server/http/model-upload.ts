@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable, Transform } from 'node:stream';
+import { ModelLimitError } from '../../lib/models/limits';
 import { ManifestError } from '../../lib/models/manifest';
 import { DEFAULT_UPLOAD_LIMITS, ModelFilesError } from '../../lib/models/model-json';
+import { TopologyError } from '../../lib/models/topology';
 import type { ModelManifest } from '../../lib/models/types';
 import { modelPaths } from '../models/paths';
 import { acceptUpload, type UploadedFile } from '../models/upload';
@@ -12,10 +14,12 @@ import { HttpError } from './body';
 export const MAX_MODEL_UPLOAD_BYTES =
   DEFAULT_UPLOAD_LIMITS.maxWeightBytes + 2 * DEFAULT_UPLOAD_LIMITS.maxModelJsonBytes;
 
+const FILE_FIELDS = ['model.json', 'manifest.json', 'weights'] as const;
+
 /**
  * POST /api/models as multipart/form-data: a "model.json" file, the weight files
  * (field "weights", named as model.json lists them) and optionally "manifest.json".
- * Everything is checked before anything is stored or loaded.
+ * Everything is checked before anything is stored or loaded; a refusal names the file or layer.
  */
 export async function receiveModelUpload(req: IncomingMessage): Promise<ModelManifest> {
   const type = req.headers['content-type'] ?? '';
@@ -24,27 +28,54 @@ export async function receiveModelUpload(req: IncomingMessage): Promise<ModelMan
   }
   if (Number(req.headers['content-length'] ?? 0) > MAX_MODEL_UPLOAD_BYTES) throw tooLarge();
   const form = await readForm(req, type);
-  const files = [...form.entries()].flatMap(([field, value]) =>
-    typeof value === 'string' ? [] : [{ field, file: value as File }],
-  );
-  const named = (name: string) => files.find((f) => f.field === name || f.file.name === name);
-  const modelJson = named('model.json');
+  const fields = new Map<string, File[]>();
+  for (const [field, value] of form.entries()) {
+    if (typeof value === 'string' || !(FILE_FIELDS as readonly string[]).includes(field)) {
+      throw new HttpError(
+        400,
+        'invalid',
+        `unexpected form field "${field.slice(0, 64)}": send files in "model.json", "manifest.json" and "weights"`,
+      );
+    }
+    fields.set(field, [...(fields.get(field) ?? []), value as File]);
+  }
+  const single = (field: string) => {
+    const files = fields.get(field) ?? [];
+    if (files.length > 1)
+      throw new HttpError(400, 'invalid', `the upload has ${files.length} ${field} files`);
+    return files[0];
+  };
+  const modelJson = single('model.json');
   if (!modelJson) throw new HttpError(400, 'invalid', 'the upload has no model.json');
-  const manifestFile = named('manifest.json');
+  const manifestFile = single('manifest.json');
   const weights: UploadedFile[] = await Promise.all(
-    files
-      .filter((f) => f !== modelJson && f !== manifestFile)
-      .map(async (f) => ({ name: f.file.name, data: new Uint8Array(await f.file.arrayBuffer()) })),
+    (fields.get('weights') ?? []).map(async (file) => ({
+      name: file.name,
+      data: new Uint8Array(await file.arrayBuffer()),
+    })),
   );
   try {
-    const manifest = manifestFile ? JSON.parse(await manifestFile.file.text()) : undefined;
-    const accepted = acceptUpload({ modelJson: await modelJson.file.text(), weights, manifest });
+    const manifest = manifestFile ? parseManifestFile(await manifestFile.text()) : undefined;
+    const accepted = acceptUpload({ modelJson: await modelJson.text(), weights, manifest });
     return await saveUpload(accepted, modelPaths().uploadsDir);
   } catch (error) {
-    if (error instanceof ModelFilesError || error instanceof ManifestError || error instanceof SyntaxError) {
+    if (error instanceof ModelLimitError) throw new HttpError(400, 'model-too-large', error.message);
+    if (
+      error instanceof ModelFilesError ||
+      error instanceof ManifestError ||
+      error instanceof TopologyError
+    ) {
       throw new HttpError(400, 'invalid-model', error.message);
     }
     throw error;
+  }
+}
+
+function parseManifestFile(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError('manifest.json', [`not JSON: ${(error as Error).message}`]);
   }
 }
 

@@ -1,13 +1,13 @@
 // The server's entry to the model core: a model reference (built-in id, pack id, directory, https URL or
 // an accepted upload) → manifest + file-system handler → LoadedModel.
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LoadModelOptions, loadModel, type ModelArtifactsSource } from '@/lib/models/load';
-import { parseManifest } from '@/lib/models/manifest';
-import { findPack, PACKS } from '@/lib/models/packs';
+import { findPack } from '@/lib/models/packs';
 import type { LoadedModel } from '@/lib/models/types';
 import type { Tf } from '@/lib/tf';
-import { directorySource, packSource, readJson } from './directory';
+import { listModels } from './catalog';
+import { directorySource, packSource } from './directory';
 import { downloadModel } from './download';
 import { type ModelPaths, modelPaths } from './paths';
 
@@ -68,50 +68,6 @@ export async function resolveModelSource(
   throw new Error(
     `unknown model "${reference}": not a built-in or pack id (${known.join(', ')}), a directory, or an https URL`,
   );
-}
-
-export interface ModelListing {
-  id: string;
-  name: string;
-  kind: 'builtin' | 'pack' | 'upload';
-  /** False for a pack whose folder is missing on this machine. */
-  available: boolean;
-  location: string;
-}
-
-/** Built-in models, accepted uploads and the packs, with whether each can be loaded here. */
-export async function listModels(options: ResolveOptions = {}): Promise<ModelListing[]> {
-  const paths = modelPaths(options.paths);
-  const listings: ModelListing[] = [];
-  for (const [kind, dir] of [
-    ['builtin', paths.builtinDir],
-    ['upload', paths.uploadsDir],
-  ] as const) {
-    const folders = await readdir(dir).catch(() => [] as string[]);
-    for (const folder of folders.sort()) {
-      const manifestPath = join(dir, folder, 'manifest.json');
-      if (!(await isFile(manifestPath))) continue;
-      const manifest = parseManifest(await readJson(manifestPath), { where: manifestPath });
-      listings.push({
-        id: manifest.id,
-        name: manifest.name,
-        kind,
-        available: true,
-        location: join(dir, folder),
-      });
-    }
-  }
-  for (const pack of PACKS) {
-    const location = join(paths.packsDir, pack.directory);
-    listings.push({
-      id: pack.manifest.id,
-      name: pack.manifest.name,
-      kind: 'pack',
-      available: await isFile(join(location, pack.manifest.modelUrl)),
-      location,
-    });
-  }
-  return listings;
 }
 
 async function isFile(path: string): Promise<boolean> {

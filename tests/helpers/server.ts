@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/protocol/socket';
-import { type Application, createApplication } from '@/server/app';
+import { type Application, type AppOptions, createApplication } from '@/server/app';
 import { removeSqliteFile } from '@/server/db/client';
 import { type DatabaseConfig, databaseConfig } from '@/server/db/config';
 
@@ -46,9 +46,12 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-export async function startServer(kind: 'sqlite' | 'postgres' = 'sqlite'): Promise<TestServer> {
+export async function startServer(
+  kind: 'sqlite' | 'postgres' = 'sqlite',
+  options: Omit<AppOptions, 'database'> = {},
+): Promise<TestServer> {
   const db = await freshDatabase(kind);
-  const app = await createApplication({ database: db.config });
+  const app = await createApplication({ ...options, database: db.config });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {

@@ -52,7 +52,7 @@ describe('model uploads over HTTP', () => {
     );
     const body = (await res.json()) as { id: string; name: string };
     expect(res.status, JSON.stringify(body)).toBe(201);
-    expect(body.id).toMatch(/^upload-[0-9a-f]{16}$/);
+    expect(body.id).toMatch(/^upload-[0-9a-f]{32}$/);
     const listed = (await (await fetch(`${server.url}/api/models`)).json()) as { models: { id: string }[] };
     expect(listed.models.map((m) => m.id)).toContain(body.id);
     const served = await fetch(`${server.url}/api/models/${body.id}/manifest.json`);

@@ -8,9 +8,10 @@ import { join, normalize } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '@/lib/models/load';
 import { decodeForModel } from '@/server/images/decode';
+import { listModels } from '@/server/models/catalog';
 import { checkDownloadUrl } from '@/server/models/download';
 import { fileSystemHandler } from '@/server/models/fs-handler';
-import { listModels, loadServerModel, resolveModelSource } from '@/server/models/load';
+import { loadServerModel, resolveModelSource } from '@/server/models/load';
 import { modelPaths, PROJECT_ROOT } from '@/server/models/paths';
 import { tf, useWasm } from './helpers/tf-wasm';
 
@@ -126,7 +127,7 @@ describe('directories', () => {
       inputSize: { height: 64, width: 64, channels: 3 },
       preprocessing: { resize: 'stretch', scale: 1 / 255 },
       output: 'softmax',
-      labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      labels: Array.from({ length: 10 }, (_, i) => `class ${i}`),
     });
     generic.dispose();
   });

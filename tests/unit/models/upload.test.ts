@@ -59,14 +59,15 @@ describe('acceptUpload', () => {
   it('accepts a valid model, infers a manifest, and loads to the same predictions', async () => {
     const accepted = acceptUpload(upload);
     expect(accepted.manifest).toMatchObject({
-      id: expect.stringMatching(/^upload-[0-9a-f]{12}$/),
+      id: expect.stringMatching(/^upload-[0-9a-f]{32}$/),
       inputSize: { height: 12, width: 12, channels: 3 },
       output: 'softmax',
     });
     expect(accepted.origin).toEqual({ kind: 'upload', location: accepted.manifest.id });
     const before = tf.memory().numTensors;
     const loaded = await loadModel(tf, accepted);
-    expect(loaded.manifest.labels).toEqual(['0', '1', '2']);
+    expect(accepted.manifest.labels).toEqual(['class 0', 'class 1', 'class 2']);
+    expect(loaded.manifest.labels).toEqual(accepted.manifest.labels);
     const input = tf.randomUniform([1, 12, 12, 3], 0, 1, 'float32', 7);
     const [a, b] = [original.predict(input) as tf.Tensor, loaded.model.predict(input) as tf.Tensor];
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
@@ -84,7 +85,8 @@ describe('acceptUpload', () => {
         inputSize: { height: 12, width: 12, channels: 3 },
       },
     });
-    expect(accepted.manifest.id).toBe('shapes');
+    // The id is always the content's: a manifest cannot claim another model's name.
+    expect(accepted.manifest.id).toMatch(/^upload-[0-9a-f]{32}$/);
     const loaded = await loadModel(tf, accepted);
     expect(loaded.manifest.labels).toEqual(['circle', 'square', 'star']);
     loaded.dispose();
@@ -112,7 +114,7 @@ describe('acceptUpload', () => {
 
   it('rejects path traversal in file names and in model.json weight paths', () => {
     const named = { ...upload, weights: [{ name: '../weights.bin', data: upload.weights[0].data }] };
-    expect(() => acceptUpload(named)).toThrow(/file name "\.\.\/weights\.bin" must be a plain relative path/);
+    expect(() => acceptUpload(named)).toThrow(/weight file "\.\.\/weights\.bin" must be a plain file name/);
     const listed = withModelJson(upload, (json) => {
       json.weightsManifest[0].paths = ['../../etc/passwd'];
     });
@@ -121,14 +123,61 @@ describe('acceptUpload', () => {
     );
   });
 
+  it('rejects weight files in sub-folders and weight files named like the model files', () => {
+    const rename = (name: string) =>
+      withModelJson({ ...upload, weights: [{ name, data: upload.weights[0].data }] }, (json) => {
+        json.weightsManifest[0].paths = [name];
+      });
+    expect(() => acceptUpload(rename('sub/weights.bin'))).toThrow(
+      /weight file "sub\/weights\.bin" must be a plain file name/,
+    );
+    expect(() => acceptUpload(rename('model.json'))).toThrow(/weight file "model\.json" has a name reserved/);
+    expect(() => acceptUpload(rename('Manifest.JSON'))).toThrow(/"Manifest\.JSON" has a name reserved/);
+    expect(() => acceptUpload(rename('.hidden'))).toThrow(/must be a plain file name/);
+  });
+
+  it('gives an id that changes with the weights and the manifest, not only with model.json', () => {
+    const id = acceptUpload(upload).manifest.id;
+    expect(acceptUpload(upload).manifest.id).toBe(id);
+    const zeros = { ...upload, weights: [{ name: 'weights.bin', data: new Uint8Array(1660) }] };
+    expect(acceptUpload(zeros).manifest.id).not.toBe(id);
+    const named = { ...upload, manifest: { name: 'Renamed' } };
+    expect(acceptUpload(named).manifest.id).not.toBe(id);
+    // A manifest that only restates what is inferred describes the same model.
+    const restated = { ...upload, manifest: { labels: ['class 0', 'class 1', 'class 2'] } };
+    expect(acceptUpload(restated).manifest.id).toBe(id);
+  });
+
+  it('checks a sent manifest against the model: input size and one label per output', () => {
+    expect(() => acceptUpload({ ...upload, manifest: { labels: ['a', 'b'] } })).toThrow(
+      /labels lists 2 names but the model has 3 outputs/,
+    );
+    expect(() =>
+      acceptUpload({ ...upload, manifest: { inputSize: { height: 24, width: 12, channels: 3 } } }),
+    ).toThrow(/inputSize is \[24, 12, 3\] but the model takes \[12, 12, 3\]/);
+    expect(() => acceptUpload({ ...upload, manifest: ['not', 'an', 'object'] })).toThrow(
+      /expected a JSON object/,
+    );
+  });
+
+  it('measures activations from the topology and refuses a model over the limit, naming the layer', () => {
+    // The largest layer here is the 12×12×3 input itself (as with a 4096×4096×3 upload).
+    expect(() => acceptUpload(upload, { modelLimits: { maxLayerValues: 431, maxTotalValues: 1e9 } })).toThrow(
+      /layer \w+_input \(InputLayer\) outputs 12×12×3 = 432 values per image; the limit is 431 per layer/,
+    );
+    expect(() => acceptUpload(upload, { modelLimits: { maxLayerValues: 1e9, maxTotalValues: 500 } })).toThrow(
+      /the model.s 5 layers output 1,035 values per image together; the limit is 500/,
+    );
+  });
+
   it('enforces size caps', () => {
-    expect(() => acceptUpload(upload, { ...DEFAULT_UPLOAD_LIMITS, maxWeightBytes: 1000 })).toThrow(
-      /weights total 1660 bytes, the limit is 1000/,
-    );
-    expect(() => acceptUpload(upload, { ...DEFAULT_UPLOAD_LIMITS, maxModelJsonBytes: 100 })).toThrow(
-      /model\.json is \d+ bytes, the limit is 100/,
-    );
-    expect(() => acceptUpload(upload, { ...DEFAULT_UPLOAD_LIMITS, maxWeightFiles: 0 })).toThrow(
+    expect(() =>
+      acceptUpload(upload, { limits: { ...DEFAULT_UPLOAD_LIMITS, maxWeightBytes: 1000 } }),
+    ).toThrow(/weights total 1660 bytes, the limit is 1000/);
+    expect(() =>
+      acceptUpload(upload, { limits: { ...DEFAULT_UPLOAD_LIMITS, maxModelJsonBytes: 100 } }),
+    ).toThrow(/model\.json is \d+ bytes, the limit is 100/);
+    expect(() => acceptUpload(upload, { limits: { ...DEFAULT_UPLOAD_LIMITS, maxWeightFiles: 0 } })).toThrow(
       /1 weight files, the limit is 0/,
     );
   });
