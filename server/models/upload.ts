@@ -18,7 +18,7 @@ import {
   weightPaths,
 } from '@/lib/models/model-json';
 import type { ModelManifest } from '@/lib/models/types';
-import { canonicalJson, type JsonValue } from '@/lib/viz/keys';
+import { canonicalJson, type JsonValue } from '@/lib/protocol/hash';
 
 export interface UploadedFile {
   /** The file name as sent; must equal a path listed in model.json's weightsManifest. */
