@@ -2,11 +2,13 @@
 // recomputes only the window its changed inputs reach, reading everything else from the clean
 // image's activations. Same arithmetic as the full pass on every recomputed value, so the results
 // match it to float rounding.
+import type { Tensor3D } from '@tensorflow/tfjs';
 import type { LoadedModel } from '@/lib/models/types';
 import type { Tensor, Tf } from '@/lib/tf';
 import type { PixelImage } from '../image';
 import { pixelImageToInput, scalePixels } from '../input';
 import type { FillSource } from '../occlusion-fill';
+import { fuseConvolutions } from './fuse';
 import { batchWindows, inputExtent, padAfter, reachedOutputs, type Span, spanUnion } from './geometry';
 import { type PlannedLayer, planModel, type Step, type WindowStep } from './plan';
 
@@ -55,6 +57,7 @@ interface CropSpec {
 function gatherCrops(tf: Tf, value: RegionValue, clean: Tensor, spec: CropSpec): Tensor {
   const batch = value.originY.length;
   const { height, width } = spec;
+  if (sameWindows(value, spec)) return value.tensor;
   const cleanWidth = clean.shape[1]!;
   const cleanRows = clean.shape[0]! * cleanWidth;
   const rows = new Int32Array(batch * height * width);
@@ -87,6 +90,56 @@ function gatherCrops(tf: Tf, value: RegionValue, clean: Tensor, spec: CropSpec):
     }
     const table = tf.concat([tf.reshape(clean, [-1, channels]), changed], 0);
     return tf.gatherND(table, tf.tensor4d(rows, [batch, height, width, 1], 'int32'));
+  });
+}
+
+/** True when the crops are exactly the region's own windows (a merge input that already spans the union). */
+function sameWindows(value: RegionValue, spec: CropSpec): boolean {
+  if (spec.padY !== 0 || spec.padX !== 0 || spec.height !== value.height || spec.width !== value.width) {
+    return false;
+  }
+  for (let b = 0; b < value.originY.length; b++) {
+    if (spec.originY[b] !== value.originY[b] || spec.originX[b] !== value.originX[b]) return false;
+  }
+  return true;
+}
+
+/** The clean map's values on each element's window of a region, [batch, height, width, channels]. */
+function cleanWindows(tf: Tf, value: RegionValue, clean: Tensor): Tensor {
+  const batch = value.originY.length;
+  const cleanWidth = clean.shape[1]!;
+  const rows = new Int32Array(batch * value.height * value.width);
+  for (let b = 0, k = 0; b < batch; b++) {
+    for (let i = 0; i < value.height; i++) {
+      for (let j = 0; j < value.width; j++, k++) {
+        rows[k] = (value.originY[b] + i) * cleanWidth + value.originX[b] + j;
+      }
+    }
+  }
+  return tf.tidy(() =>
+    tf.gatherND(
+      tf.reshape(clean, [-1, clean.shape[2]!]),
+      tf.tensor4d(rows, [batch, value.height, value.width, 1], 'int32'),
+    ),
+  );
+}
+
+/**
+ * Global average pooling of a region: the clean mean plus the window's summed change over the map's
+ * size (the rest of the map is unchanged), instead of averaging a whole gathered map per element.
+ */
+function globalMeanOfRegion(tf: Tf, value: RegionValue, clean: Tensor, cleanMean: Tensor): Tensor {
+  const [height, width] = clean.shape;
+  const batch = value.originY.length;
+  const positions = value.height * value.width;
+  return tf.tidy(() => {
+    const difference = tf.sub(value.tensor, cleanWindows(tf, value, clean));
+    // A sum over positions as a product with ones: reductions over inner axes transpose first on wasm.
+    const change = tf.matMul(
+      tf.ones([batch, 1, positions]),
+      tf.reshape(difference, [batch, positions, -1]) as Tensor3D,
+    );
+    return tf.add(cleanMean, tf.div(tf.reshape(change, [batch, -1]), height! * width!));
   });
 }
 
@@ -176,6 +229,10 @@ export class IncrementalOcclusion {
   private readonly clean = new Map<string, Tensor>();
   /** Clean inputs of window layers, padded as the layer pads them. */
   private readonly cleanPadded = new Map<string, Tensor>();
+  /** Clean output of global average pooling layers, [channels]. */
+  private readonly cleanMeans = new Map<string, Tensor>();
+  /** Folded convolution weights (fuse.ts). */
+  private readonly fusedWeights: Tensor[];
   private readonly consumers = new Map<string, number>();
   private readonly outputName: string;
 
@@ -184,7 +241,9 @@ export class IncrementalOcclusion {
     private readonly loaded: LoadedModel,
     private readonly image: PixelImage,
   ) {
-    this.plan = planModel(tf, loaded);
+    const fused = fuseConvolutions(tf, loaded, planModel(tf, loaded));
+    this.plan = fused.plan;
+    this.fusedWeights = fused.weights;
     this.outputName = this.plan[this.plan.length - 1].info.name;
     for (const { info } of this.plan) {
       for (const name of info.inbound) this.consumers.set(name, (this.consumers.get(name) ?? 0) + 1);
@@ -211,10 +270,11 @@ export class IncrementalOcclusion {
             : tf.tidy(() => {
                 const xs = info.inbound.map((n) => values.get(n)!);
                 if (step.kind === 'full' || step.kind === 'merge') return step.run(xs);
-                if (step.kind === 'pointwise') return step.run(xs[0]);
+                if (step.kind === 'pointwise' || step.kind === 'global-mean') return step.run(xs[0]);
                 return this.padded(step, xs[0], info.name);
               });
         values.set(info.name, output);
+        if (step.kind === 'global-mean') this.cleanMeans.set(info.name, tf.keep(tf.squeeze(output, [0])));
         if (info.outputShape.length === 3) this.clean.set(info.name, tf.keep(tf.squeeze(output, [0])));
       }
     } finally {
@@ -298,11 +358,20 @@ export class IncrementalOcclusion {
       );
     }
     if (step.kind === 'input') throw new Error('input layer with inbound layers');
+    if (step.kind === 'global-mean' && inputs[0].kind === 'region') {
+      const tensor = globalMeanOfRegion(
+        tf,
+        inputs[0],
+        this.clean.get(inbound[0])!,
+        this.cleanMeans.get(name)!,
+      );
+      return { kind: 'full', tensor };
+    }
     const xs = inputs.map((v, i) => toFull(tf, v, this.clean.get(inbound[i])!));
     const tensor =
       step.kind === 'window'
         ? step.run(this.padFull(step, xs[0]))
-        : step.kind === 'pointwise'
+        : step.kind === 'pointwise' || step.kind === 'global-mean'
           ? step.run(xs[0])
           : step.run(xs);
     return { kind: 'full', tensor };
@@ -360,7 +429,11 @@ export class IncrementalOcclusion {
   dispose(): void {
     for (const t of this.clean.values()) t.dispose();
     for (const t of this.cleanPadded.values()) t.dispose();
+    for (const t of this.cleanMeans.values()) t.dispose();
+    for (const t of this.fusedWeights) t.dispose();
     this.clean.clear();
     this.cleanPadded.clear();
+    this.cleanMeans.clear();
+    this.fusedWeights.length = 0;
   }
 }

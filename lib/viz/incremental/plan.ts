@@ -20,6 +20,15 @@ export interface PointwiseStep {
   run: (x: Tensor) => Tensor;
 }
 
+/**
+ * Global average pooling: a window changes the mean by its summed change over the map's size, so the
+ * executor updates the clean mean instead of averaging a whole map per patch position.
+ */
+export interface GlobalMeanStep {
+  kind: 'global-mean';
+  run: (x: Tensor) => Tensor;
+}
+
 /** An element-wise merge or channel concatenation of same-grid inputs. */
 export interface MergeStep {
   kind: 'merge';
@@ -32,7 +41,7 @@ export interface FullStep {
   run: (xs: Tensor[]) => Tensor;
 }
 
-export type Step = { kind: 'input' } | WindowStep | PointwiseStep | MergeStep | FullStep;
+export type Step = { kind: 'input' } | WindowStep | PointwiseStep | MergeStep | GlobalMeanStep | FullStep;
 
 export interface PlannedLayer {
   info: LayerInfo;
@@ -56,8 +65,9 @@ const POINTWISE = new Set([
 
 const MERGE = new Set(['Add', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Subtract', 'Concatenate']);
 
-// Activations that Conv2D fuses into its kernel (tfjs-layers mapActivationToFusedKernel).
-const FUSED_ACTIVATIONS = new Set(['relu', 'linear', 'elu']);
+// Activations a convolution kernel can apply itself. tfjs-layers fuses relu, linear and elu, and runs
+// relu6 as min(6, relu(x)): a clamp, exact either way, and the fused clamp avoids a slow broadcast on wasm.
+const FUSED_ACTIVATIONS = new Set(['relu', 'linear', 'elu', 'relu6']);
 
 type Config = Record<string, unknown>;
 
@@ -73,6 +83,7 @@ function isSpatial(shape: readonly number[] | undefined): boolean {
 function activationOf(tf: Tf, config: Config): ((x: Tensor) => Tensor) | undefined {
   const name = String(config.activation ?? 'linear');
   if (name === 'linear') return undefined;
+  if (name === 'relu6') return (x) => tf.relu6(x);
   const layer = tf.layers.activation({ activation: name as 'relu' });
   return (x) => layer.apply(x) as Tensor;
 }
@@ -91,6 +102,49 @@ function windowAxes(info: LayerInfo, input: LayerInfo): [WindowAxis, WindowAxis]
   return axes.every((a) => a.padBefore >= 0) ? axes : undefined;
 }
 
+/** What a convolution computes, with weights the caller may have folded. */
+export interface Convolution {
+  depthwise: boolean;
+  filter: Tensor;
+  bias?: Tensor;
+  geometry: LayerGeometry;
+  /** Fused into the kernel. */
+  activation: FusedActivation;
+}
+
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu';
+
+/** A convolution on a crop the executor has padded: 'valid', bias and activation fused where the backend can. */
+export function convolutionRun(tf: Tf, conv: Convolution): WindowStep['run'] {
+  const { filter, bias, activation } = conv;
+  const strides = conv.geometry.stride;
+  const dilations = conv.geometry.dilation;
+  if (conv.depthwise) {
+    return (x) =>
+      tf.fused.depthwiseConv2d({
+        x: x as Parameters<Tf['fused']['depthwiseConv2d']>[0]['x'],
+        filter: filter as Parameters<Tf['fused']['depthwiseConv2d']>[0]['filter'],
+        strides,
+        pad: 'valid',
+        dilations,
+        dataFormat: 'NHWC',
+        bias,
+        activation,
+      });
+  }
+  return (x) =>
+    tf.fused.conv2d({
+      x: x as Parameters<Tf['fused']['conv2d']>[0]['x'],
+      filter: filter as Parameters<Tf['fused']['conv2d']>[0]['filter'],
+      strides,
+      pad: 'valid',
+      dilations,
+      dataFormat: 'NHWC',
+      bias,
+      activation,
+    });
+}
+
 function windowRun(
   tf: Tf,
   layer: Layer,
@@ -98,7 +152,6 @@ function windowRun(
   geometry: LayerGeometry,
 ): WindowStep['run'] | undefined {
   const strides = geometry.stride;
-  const dilations = geometry.dilation;
   const weights = layer.getWeights();
   switch (layer.getClassName()) {
     case 'Conv2D': {
@@ -106,21 +159,17 @@ function windowRun(
       const name = String(config.activation ?? 'linear');
       const fused = FUSED_ACTIVATIONS.has(name);
       const after = fused ? undefined : activationOf(tf, config);
-      return (x) => {
-        const y = tf.fused.conv2d({
-          x: x as Parameters<Tf['fused']['conv2d']>[0]['x'],
-          filter: filter as Parameters<Tf['fused']['conv2d']>[0]['filter'],
-          strides,
-          pad: 'valid',
-          dilations,
-          dataFormat: 'NHWC',
-          bias,
-          activation: fused ? (name as 'relu') : 'linear',
-        });
-        return after ? after(y) : y;
-      };
+      const run = convolutionRun(tf, {
+        depthwise: false,
+        filter,
+        bias,
+        geometry,
+        activation: fused ? (name as FusedActivation) : 'linear',
+      });
+      return after ? (x) => after(run(x)) : run;
     }
     case 'DepthwiseConv2D': {
+      // Unfused, as tfjs-layers runs it: the same numbers as the full pass.
       const [kernel, bias] = weights;
       const after = activationOf(tf, config);
       return (x) => {
@@ -130,7 +179,7 @@ function windowRun(
           strides,
           'valid',
           'NHWC',
-          dilations,
+          geometry.dilation,
         );
         if (bias) y = tf.add(y, tf.reshape(bias, [1, 1, 1, -1]));
         return after ? after(y) : y;
@@ -171,9 +220,14 @@ function planLayer(tf: Tf, loaded: LoadedModel, info: LayerInfo, byName: Map<str
   const inputs = info.inbound.map((name) => byName.get(name));
   const spatialIn = inputs.length > 0 && inputs.every((i) => isSpatial(i?.outputShape));
   const channelsLast = config.dataFormat === undefined || config.dataFormat === 'channelsLast';
-  const full: FullStep = { kind: 'full', run: applyLayer(layer) };
-  if (!spatialIn || !channelsLast || !isSpatial(info.outputShape)) return full;
   const className = layer.getClassName();
+  const full: FullStep = { kind: 'full', run: applyLayer(layer) };
+  const globalMean =
+    (className === 'GlobalAveragePooling2D' || className === 'GlobalAvgPool2D') && !config.keepDims;
+  if (globalMean && channelsLast && inputs.length === 1 && spatialIn) {
+    return { kind: 'global-mean', run: (x) => layer.apply(x) as Tensor };
+  }
+  if (!spatialIn || !channelsLast || !isSpatial(info.outputShape)) return full;
 
   if (inputs.length === 1) {
     const axes = windowAxes(info, inputs[0]!);
@@ -183,7 +237,8 @@ function planLayer(tf: Tf, loaded: LoadedModel, info: LayerInfo, byName: Map<str
       info.outputShape[0] === inputs[0]!.outputShape[0] && info.outputShape[1] === inputs[0]!.outputShape[1];
     const softmaxOnChannels = className !== 'Softmax' || [undefined, -1, 3].includes(config.axis as number);
     if (POINTWISE.has(className) && sameGrid && softmaxOnChannels) {
-      return { kind: 'pointwise', run: (x) => layer.apply(x) as Tensor };
+      const relu6 = className === 'Activation' && config.activation === 'relu6';
+      return { kind: 'pointwise', run: relu6 ? (x) => tf.relu6(x) : (x) => layer.apply(x) as Tensor };
     }
     return full;
   }

@@ -1,8 +1,29 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PixelImage } from '@/lib/viz/image';
+import { fuseConvolutions } from '@/lib/viz/incremental/fuse';
 import { batchWindows, reachedOutputs } from '@/lib/viz/incremental/geometry';
+import { planModel } from '@/lib/viz/incremental/plan';
 import { occlusionMap } from '@/lib/viz/occlusion';
 import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
+
+/** Random weights everywhere; batch norm variances positive. */
+function randomize(model: tf.LayersModel, std: number): void {
+  tf.tidy(() => {
+    let seed = 1;
+    for (const layer of model.layers) {
+      const weights = layer.getWeights();
+      if (weights.length === 0) continue;
+      const isBatchNorm = layer.getClassName() === 'BatchNormalization';
+      layer.setWeights(
+        weights.map((w, i) =>
+          isBatchNorm && i === weights.length - 1
+            ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed++)
+            : tf.randomNormal(w.shape, 0, std, 'float32', seed++),
+        ),
+      );
+    }
+  });
+}
 
 /**
  * Every layer kind the incremental path handles: strided and dilated convolutions with 'same' and
@@ -43,22 +64,41 @@ function branchyNet(output: 'softmax' | 'logits') {
   x = L.globalAveragePooling2d({ name: 'gap' }).apply(x);
   x = L.dense({ units: 5, activation: output === 'softmax' ? 'softmax' : 'linear', name: 'fc' }).apply(x);
   const model = tf.model({ inputs: input, outputs: x as tf.SymbolicTensor });
-  tf.tidy(() => {
-    let seed = 1;
-    for (const layer of model.layers) {
-      const weights = layer.getWeights();
-      if (weights.length === 0) continue;
-      layer.setWeights(
-        weights.map((w, i) =>
-          layer.getClassName() === 'BatchNormalization' && i === 3
-            ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed++)
-            : tf.randomNormal(w.shape, 0, 0.3, 'float32', seed++),
-        ),
-      );
-    }
-  });
+  randomize(model, 0.3);
   const manifest = manifestFor('branchy', { height: 21, width: 19, channels: 3 }, { output });
   manifest.preprocessing = { ...manifest.preprocessing, mean: [120, 110, 100], scale: 1 / 64, offset: 0.1 };
+  return wrap(model, manifest);
+}
+
+/**
+ * MobileNet-style blocks, conv → batch norm → activation, in the variants the executor folds: no
+ * bias, a bias, batch norm without scale or without centre, ReLU(max 6), relu and relu6 activations.
+ */
+function mobileBlocks() {
+  const L = tf.layers;
+  const input = tf.input({ shape: [21, 19, 3] });
+  let x = L.conv2d({
+    filters: 4,
+    kernelSize: 3,
+    strides: 2,
+    padding: 'same',
+    useBias: false,
+    name: 'c1',
+  }).apply(input);
+  x = L.batchNormalization({ name: 'c1_bn' }).apply(x);
+  x = L.reLU({ maxValue: 6, name: 'c1_relu' }).apply(x);
+  x = L.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: 'dw' }).apply(x);
+  x = L.batchNormalization({ scale: false, name: 'dw_bn' }).apply(x);
+  x = L.activation({ activation: 'relu', name: 'dw_relu' }).apply(x);
+  x = L.conv2d({ filters: 6, kernelSize: 1, name: 'pw' }).apply(x);
+  x = L.batchNormalization({ center: false, name: 'pw_bn' }).apply(x);
+  x = L.activation({ activation: 'relu6', name: 'pw_relu' }).apply(x);
+  x = L.globalAveragePooling2d({ name: 'gap' }).apply(x);
+  x = L.dense({ units: 5, activation: 'softmax', name: 'fc' }).apply(x);
+  const model = tf.model({ inputs: input, outputs: x as tf.SymbolicTensor });
+  randomize(model, 1);
+  const manifest = manifestFor('blocks', { height: 21, width: 19, channels: 3 });
+  manifest.preprocessing = { ...manifest.preprocessing, mean: [120, 110, 100], scale: 1 / 16 };
   return wrap(model, manifest);
 }
 
@@ -119,6 +159,26 @@ describe('incremental occlusion', () => {
       });
     }
   }
+
+  it('folds batch norm and the activation into each convolution', async () => {
+    const loaded = mobileBlocks();
+    const before = tf.memory().numTensors;
+    const { plan, weights } = fuseConvolutions(tf, loaded, planModel(tf, loaded));
+    const passThrough = plan.filter((p) => p.step.kind === 'pointwise').map((p) => p.info.name);
+    expect(passThrough).toEqual(['c1_bn', 'c1_relu', 'dw_bn', 'dw_relu', 'pw_bn', 'pw_relu']);
+    expect(weights).toHaveLength(6);
+    for (const w of weights) w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+
+    const options = { patch: 9, stride: 3, fill: 'zero' as const, batchSize: 5 };
+    const full = await occlusionMap(tf, loaded, image, { ...options, method: 'batched' });
+    const inc = await occlusionMap(tf, loaded, image, { ...options, method: 'incremental' });
+    for (let i = 0; i < full.prob.length; i++)
+      expect(Math.abs(inc.prob[i] - full.prob[i])).toBeLessThan(1e-5);
+    expect(Math.max(...full.drop.map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(tf.memory().numTensors).toBe(before);
+    loaded.dispose();
+  });
 
   it('serves coarse-to-fine too', async () => {
     const loaded = branchyNet('softmax');
