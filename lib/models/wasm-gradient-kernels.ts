@@ -4,6 +4,7 @@
 // so the same code serves Node and the browser.
 import type {
   KernelBackend,
+  KernelConfig,
   KernelFunc,
   NamedAttrMap,
   NamedTensorInfoMap,
@@ -32,6 +33,10 @@ export interface GradientKernelOptions {
 }
 
 const compositeKernels = new WeakSet<KernelFunc>();
+const setUp = new WeakSet<object>();
+
+/** Up to this many input channels, Conv2DBackpropInput keeps the backend's own kernel (measured faster). */
+const NATIVE_INPUT_GRADIENT_CHANNELS = 4;
 
 /** Registers the missing kernels for the backend (default 'wasm'); kernels that already exist are kept. */
 export function registerWasmGradientKernels(tf: Tf, options: GradientKernelOptions = {}): void {
@@ -40,24 +45,40 @@ export function registerWasmGradientKernels(tf: Tf, options: GradientKernelOptio
     ['Conv2DBackpropFilter', conv2dBackpropFilter],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput],
   ];
+  let native: KernelConfig | undefined;
   if (options.fastConvInputGradient) {
     const existing = tf.getKernel('Conv2DBackpropInput', backendName);
-    if (existing && !compositeKernels.has(existing.kernelFunc))
+    if (existing && !compositeKernels.has(existing.kernelFunc)) {
+      native = existing;
       tf.unregisterKernel('Conv2DBackpropInput', backendName);
+    }
     kernels.push(['Conv2DBackpropInput', conv2dBackpropInput]);
   }
   for (const [kernelName, compute] of kernels) {
     if (tf.getKernel(kernelName, backendName)) continue;
-    const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) =>
-      runComposite(tf, backend as KernelBackend, inputs, attrs ?? {}, compute);
+    // The backend's own loop stays faster for an input of a few channels (an image's gradient through the
+    // first convolution): there the composite's convolution has almost no output channels to share work.
+    const delegate = kernelName === 'Conv2DBackpropInput' ? native : undefined;
+    const kernelFunc: KernelFunc = (args) => {
+      const filter = args.inputs.filter;
+      if (delegate && filter && filter.shape[2] <= NATIVE_INPUT_GRADIENT_CHANNELS) {
+        // Unregistered, the kernel missed its backend's setup (which binds its wasm function): run it once.
+        if (delegate.setupFunc && !setUp.has(args.backend)) {
+          delegate.setupFunc(args.backend);
+          setUp.add(args.backend);
+        }
+        return delegate.kernelFunc(args);
+      }
+      return runComposite(tf, args.backend as KernelBackend, args.inputs, args.attrs ?? {}, compute);
+    };
     compositeKernels.add(kernelFunc);
     tf.registerKernel({ kernelName, backendName, kernelFunc });
   }
 }
 
 /**
- * Runs ops inside a kernel: wraps the input infos as tensors, computes, and copies the (small) result into
- * a fresh buffer of the backend so the engine owns it like any kernel output.
+ * Runs ops inside a kernel: wraps the input infos as tensors, computes, and hands the result's buffer to the
+ * engine like any kernel output (as the backend's own Reshape does with its input).
  */
 function runComposite(
   tf: Tf,
@@ -76,10 +97,11 @@ function runComposite(
   }
   try {
     const result = tf.tidy(() => compute(tf, wrapped, attrs));
-    const values = result.dataSync();
-    const { shape, dtype } = result;
+    const { dataId, shape, dtype } = result;
+    // Hand the result's buffer to the engine instead of copying it: count the new owner, release the old.
+    backend.incRef(dataId);
     result.dispose();
-    return { dataId: backend.write(values, shape, dtype), shape, dtype };
+    return { dataId, shape, dtype };
   } finally {
     for (const tensor of Object.values(wrapped)) tensor.dispose();
   }
@@ -152,6 +174,7 @@ function depthwiseBackpropInput(tf: Tf, { dy, filter }: Record<string, Tensor>, 
   const framed = padOrCrop(tf, upsampled, before, after);
   const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, channels * multiplier, 1]) as Tensor4D;
   const perOutputChannel = tf.depthwiseConv2d(framed, flipped, 1, 'valid', 'NHWC', dilations);
+  if (multiplier === 1) return perOutputChannel;
   return tf.sum(tf.reshape(perOutputChannel, [batch, height, width, channels, multiplier]), 4);
 }
 
@@ -223,12 +246,16 @@ function insertZeros(tf: Tf, x: Tensor4D, [sh, sw]: Pair): Tensor4D {
 
 /** Pads (positive amounts) or crops (negative amounts) rows and columns on each side. */
 function padOrCrop(tf: Tf, x: Tensor4D, before: Pair, after: Pair): Tensor4D {
-  const padded = tf.pad(x, [
-    [0, 0],
-    [Math.max(before[0], 0), Math.max(after[0], 0)],
-    [Math.max(before[1], 0), Math.max(after[1], 0)],
-    [0, 0],
-  ]);
+  const padding = [before[0], after[0], before[1], after[1]];
+  const padded = padding.some((p) => p > 0)
+    ? tf.pad(x, [
+        [0, 0],
+        [Math.max(before[0], 0), Math.max(after[0], 0)],
+        [Math.max(before[1], 0), Math.max(after[1], 0)],
+        [0, 0],
+      ])
+    : x;
+  if (padding.every((p) => p >= 0)) return padded;
   const [, h, w] = padded.shape;
   const top = Math.max(-before[0], 0);
   const left = Math.max(-before[1], 0);

@@ -3,18 +3,19 @@
 import type { Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 import type { LayerInfo, LoadedModel } from '@/lib/models/types';
 import type { Tensor, Tensor4D, Tf } from '@/lib/tf';
-import { layerOutputModel } from '../activations';
 import type { FeatureVisObjective } from './options';
 
 export interface ObjectiveHead {
   /** The layer whose output is read: the objective's layer, or the logits' for a class. */
   layer: string;
+  /** The layer whose output `evaluate` takes (the pre-activation's input, or `layer` itself). */
+  input: string;
   /**
-   * Per image of the batch: the objective [N]; what the gradient climbs [N] (the objective, plus a small
-   * share of the channel's pre-activation where there is one); the features whose Gram matrices measure
-   * how alike the images are [N, positions, channels].
+   * From `input`'s output for a batch, per image: the objective [N]; what the gradient climbs [N] (the
+   * objective, plus a small share of the channel's pre-activation where there is one); the features whose
+   * Gram matrices measure how alike the images are [N, positions, channels].
    */
-  evaluate(input: Tensor4D): { values: Tensor1D; ascent: Tensor1D; features: Tensor3D };
+  evaluate(output: Tensor): { values: Tensor1D; ascent: Tensor1D; features: Tensor3D };
 }
 
 /**
@@ -65,7 +66,6 @@ export function objectiveHead(tf: Tf, loaded: LoadedModel, objective: FeatureVis
     }
   }
   const source = channelSource(tf, loaded, info.name, objective.channel);
-  const sub = layerOutputModel(tf, loaded, source.input);
   const position = objective.kind === 'neuron' ? objective.y * width + objective.x : 0;
   const size = objective.kind === 'neuron' ? 1 : height * width;
   const read = (t: Tensor, n: number): Tensor1D => {
@@ -76,9 +76,10 @@ export function objectiveHead(tf: Tf, loaded: LoadedModel, objective: FeatureVis
   };
   return {
     layer: info.name,
-    evaluate(input) {
-      const n = input.shape[0];
-      const { pre, output } = source.compute(tf, sub.apply(input, { training: false }) as Tensor);
+    input: source.input,
+    evaluate(x) {
+      const n = x.shape[0];
+      const { pre, output } = source.compute(tf, x);
       const values = read(output, n);
       const ascent = pre ? (tf.add(values, tf.mul(read(pre, n), PRE_ACTIVATION_WEIGHT)) as Tensor1D) : values;
       const features = tf.reshape(output, [n, height * width, -1]) as Tensor3D;
@@ -215,12 +216,11 @@ function classHead(tf: Tf, loaded: LoadedModel, classIndex: number): ObjectiveHe
     featureLayer = info.inbound[0];
   }
   const featureInfo = byName.get(featureLayer)!;
-  const sub = layerOutputModel(tf, loaded, featureLayer);
   return {
     layer: featureLayer,
-    evaluate(input) {
-      const output = sub.apply(input, { training: false }) as Tensor;
-      const n = input.shape[0];
+    input: featureLayer,
+    evaluate(output) {
+      const n = output.shape[0];
       const logits = tf.reshape(logitsOf(output), [n, classes]);
       const [height, width, channels] = gridOf(featureInfo);
       const values = tf.reshape(tf.slice(logits, [0, classIndex], [n, 1]), [n]) as Tensor1D;

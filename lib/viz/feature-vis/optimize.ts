@@ -5,8 +5,10 @@ import type { LoadedModel } from '@/lib/models/types';
 import { registerWasmGradientKernels } from '@/lib/models/wasm-gradient-kernels';
 import type { Tensor, Tensor4D, Tf } from '@/lib/tf';
 import { seededRandom } from '@/lib/util/random';
+import { layerOutputModel } from '../activations';
 import type { PixelImage } from '../image';
 import { colourMixing, FourierBasis, initialSpectrum, spectrumColumns, toPixels } from './fourier';
+import { differentiableNetwork } from './network';
 import { gramSimilarity, objectiveHead } from './objective';
 import { type FeatureVisObjective, type FeatureVisSettings, parameterSize, resolveSettings } from './options';
 import { type Affine, IDENTITY, randomAffine, warp } from './transforms';
@@ -74,6 +76,7 @@ export async function featureVisualization(
       ]),
     ),
   );
+  const network = differentiableNetwork(tf, loaded, [head.input]);
   const optimizer = tf.train.adam(settings.learningRate);
   const { mean, scale, offset } = loaded.manifest.preprocessing;
   const channelMean = tf.tensor1d(mean.slice(0, channels));
@@ -106,7 +109,8 @@ export async function featureVisualization(
       const transforms = Array.from({ length: n }, () => randomAffine(random, settings.transforms));
       let objective: Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const { values, ascent, features } = head.evaluate(modelInput(pixels(transforms)));
+        const output = network.run(modelInput(pixels(transforms))).get(head.input)!;
+        const { values, ascent, features } = head.evaluate(output);
         objective = tf.keep(tf.mean(values));
         const loss = tf.neg(tf.mean(ascent));
         if (n < 2 || settings.diversity === 0) return loss as Scalar;
@@ -132,16 +136,23 @@ export async function featureVisualization(
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const images = await snapshot();
+    // Measured through the model itself (not the rebuilt network), as any photo would be.
+    const sub = layerOutputModel(tf, loaded, head.input);
     return {
       objective: settings.objective,
       layer: head.layer,
       steps: settings.steps,
       size: [ph, pw],
       images,
-      values: await measure(tf, images, (input) => head.evaluate(modelInput(input)).values),
+      values: await measure(
+        tf,
+        images,
+        (input) => head.evaluate(sub.predict(modelInput(input)) as Tensor).values,
+      ),
       trace,
     };
   } finally {
+    network.dispose();
     optimizer.dispose();
     spectrum.dispose();
     basis.dispose();

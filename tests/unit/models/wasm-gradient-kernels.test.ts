@@ -17,6 +17,9 @@ const CASES: Case[] = [
   { input: [2, 10, 9, 3], kernel: [4, 4], outChannels: 6, strides: [3, 3], pad: 'same' },
   { input: [2, 13, 12, 2], kernel: [2, 3], outChannels: 4, strides: [2, 1], pad: 'valid' },
   { input: [1, 224 / 8, 224 / 8, 5], kernel: [3, 3], outChannels: 5, strides: [2, 2], pad: 'same' },
+  // More than 4 input channels: Conv2DBackpropInput runs the composite (up to 4, the backend's own kernel).
+  { input: [2, 9, 8, 6], kernel: [3, 3], outChannels: 4, strides: [2, 2], pad: 'same' },
+  { input: [1, 10, 11, 8], kernel: [1, 1], outChannels: 5, strides: [1, 1], pad: 'valid' },
 ];
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {

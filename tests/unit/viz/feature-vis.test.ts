@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '@/lib/models/types';
+import { layerOutputModel } from '@/lib/viz/activations';
 import { type FeatureVisPreview, featureVisualization } from '@/lib/viz/feature-vis';
 import { FourierBasis } from '@/lib/viz/feature-vis/fourier';
 import { bestImagesPerChannel, channelMeans, selectivity } from '@/lib/viz/feature-vis/measure';
@@ -142,11 +143,10 @@ describe('feature visualisation on the built-in model', () => {
     // The head's logits must give the model's probabilities back through a softmax.
     const input = tf.randomUniform([1, 28, 28, 1], 0, 1, 'float32', 3);
     const [logits, probs] = tf.tidy(() => {
-      const values = Array.from(
-        { length: 10 },
-        (_, classIndex) =>
-          objectiveHead(tf, loaded, { kind: 'class', classIndex }).evaluate(input as tf.Tensor4D).values,
-      );
+      const values = Array.from({ length: 10 }, (_, classIndex) => {
+        const head = objectiveHead(tf, loaded, { kind: 'class', classIndex });
+        return head.evaluate(layerOutputModel(tf, loaded, head.input).predict(input) as tf.Tensor).values;
+      });
       return [
         tf.softmax(tf.concat(values)).dataSync(),
         (loaded.model.predict(input) as tf.Tensor).dataSync(),
@@ -183,7 +183,8 @@ describe('feature visualisation on the built-in model', () => {
           Float32Array.from(result.images.flatMap((image) => Array.from(image.data))),
           [3, 28, 28, 1],
         );
-        return gramSimilarity(tf, head.evaluate(tf.div(batch, 255) as tf.Tensor4D).features).dataSync()[0];
+        const output = layerOutputModel(tf, loaded, head.input).predict(tf.div(batch, 255)) as tf.Tensor;
+        return gramSimilarity(tf, head.evaluate(output).features).dataSync()[0];
       });
     };
     expect(await similarity(2)).toBeLessThan(await similarity(0));
