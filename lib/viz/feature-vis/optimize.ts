@@ -137,18 +137,18 @@ export async function featureVisualization(
     }
     const images = await snapshot();
     // Measured through the model itself (not the rebuilt network), as any photo would be.
-    const sub = layerOutputModel(tf, loaded, head.input);
+    const fromInput = loaded.layers.find((l) => l.name === head.input)?.kind === 'input';
+    const sub = fromInput ? undefined : layerOutputModel(tf, loaded, head.input);
     return {
       objective: settings.objective,
       layer: head.layer,
       steps: settings.steps,
       size: [ph, pw],
       images,
-      values: await measure(
-        tf,
-        images,
-        (input) => head.evaluate(sub.predict(modelInput(input)) as Tensor).values,
-      ),
+      values: await measure(tf, images, (input) => {
+        const x = modelInput(input);
+        return head.evaluate(sub ? (sub.predict(x) as Tensor) : x).values;
+      }),
       trace,
     };
   } finally {

@@ -126,7 +126,7 @@ describe('feature visualisation on the built-in model', () => {
 
   it('gives the same image for the same seed and settings, another for another seed', async () => {
     const request = {
-      objective: { kind: 'neuron', layer: 'conv3', channel: 5, y: 1, x: 1 } as const,
+      objective: { kind: 'neuron', layer: 'conv1', channel: 5, y: 10, x: 12 } as const,
       steps: 6,
     };
     const [a, b, c] = [
