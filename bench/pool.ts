@@ -44,7 +44,7 @@ const requests: ComputeRequest[] = images.map((imageId) => ({
 }));
 
 async function time(workers: number): Promise<number> {
-  const pool = new WorkerPool(workers);
+  const pool = new WorkerPool({ size: workers });
   // Warm up: every worker loads the model and its backend once.
   await Promise.all(Array.from({ length: workers }, () => pool.run({ kind: 'model-info', modelId })));
   const started = performance.now();

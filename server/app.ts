@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
+import { Redis } from 'ioredis';
 import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
 import { joinCluster } from './cluster';
 import { initComputeBackend } from './compute/backend';
+import { createCostFacts } from './compute/cost-facts';
+import { JobCounts } from './compute/job-counts';
+import { COMPUTE_LIMITS, type ComputeLimits } from './compute/limits';
 import { DatabaseResultStore } from './compute/result-store';
 import { ComputeService } from './compute/service';
 import { WorkerPool } from './compute/worker-pool';
@@ -34,6 +38,10 @@ export interface AppOptions {
   redisStream?: string;
   /** Worker threads computing results; 0 switches server compute off (browsers compute). */
   computeWorkers?: number;
+  /** Compute bounds (docs/limits.md); tests lower them. */
+  computeLimits?: Partial<ComputeLimits>;
+  /** The compute worker script (tests substitute one that can trap). */
+  computeWorkerEntry?: URL;
   log?: Logger;
 }
 
@@ -69,10 +77,26 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   const sessions = new SessionService(store, (id) => models.has(id));
   const images = await ImageCatalog.discover();
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
-  const pool = workers > 0 ? new WorkerPool(workers) : null;
+  const limits = { ...COMPUTE_LIMITS, ...options.computeLimits };
+  const pool =
+    workers > 0
+      ? new WorkerPool({ size: workers, entry: options.computeWorkerEntry, budgetMs: limits.timeBudgetMs })
+      : null;
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  const countsRedis = redisUrl
+    ? new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : undefined;
+  countsRedis?.on('error', (error) => log.warn({ err: error }, 'Redis (compute job counts)'));
   const compute = new ComputeService(
     pool,
-    { enabled: pool !== null, maxPending: 16, cacheBytes: 256 * 1024 * 1024 },
+    {
+      enabled: pool !== null,
+      maxPending: limits.maxPending,
+      cacheBytes: 256 * 1024 * 1024,
+      maxForwardPasses: limits.maxForwardPasses,
+      costFacts: createCostFacts(images),
+      counts: new JobCounts(limits.jobCounts, { redis: countsRedis, prefix: options.redisStream }),
+    },
     new DatabaseResultStore(db),
   );
   const replays = new ReplayService(db, store, new AssetHasher(models, images));
@@ -104,7 +128,6 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     tables: new ExerciseTables(db),
     log,
   });
-  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   const cluster = redisUrl ? await joinCluster(redisUrl, options.redisStream) : null;
   const io = attachSockets(httpServer, sessions, compute, log, exercises, cluster?.cluster);
 
@@ -122,6 +145,7 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       await sessions.drain();
       await db.$disconnect();
       await pool?.close();
+      countsRedis?.disconnect();
       await cluster?.close();
     },
   };

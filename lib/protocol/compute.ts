@@ -87,11 +87,38 @@ export interface ResultOrigin {
   cached: boolean;
 }
 
-export interface ComputeProgress {
-  key: string;
-  done: number;
-  total?: number;
-}
+/** Why the server refused or stopped a job: each is named in docs/limits.md. */
+export const COMPUTE_ERROR_CODES = [
+  /** More forward passes than one request may take (e.g. occlusion with patch 1, stride 1). */
+  'too-costly',
+  /** This participant, address or session already waits for as many jobs as it may. */
+  'queue-full',
+  /** Ran past its time budget and was stopped. */
+  'compute-timeout',
+  /** The worker computing it failed (a WebAssembly trap, out of memory) and was replaced. */
+  'compute-failed',
+  /** Nobody waited for it any more. */
+  'cancelled',
+] as const;
+export type ComputeErrorCode = (typeof COMPUTE_ERROR_CODES)[number];
+/** How a job can end without a result. */
+export type ComputeFailureCode = ComputeErrorCode | 'bad-request';
+
+/** Who a job is for: the shared view first, then students' free exploration, then lesson preparation. */
+export const COMPUTE_PRIORITIES = ['shared', 'explore', 'prepare'] as const;
+export type ComputePriority = (typeof COMPUTE_PRIORITIES)[number];
+
+/** The one definition of a job's progress, as every viewer sees it from the moment it is asked for. */
+export type ComputeJobState =
+  | { state: 'queued'; ahead: number }
+  | { state: 'running'; done: number; total?: number; etaMs?: number }
+  | { state: 'cancelled' }
+  | { state: 'failed'; code: ComputeFailureCode; reason: string };
+
+export type ComputeProgress = { key: string } & ComputeJobState;
+
+/** The client no longer needs this result (its view moved on). */
+export const computeCancelSchema = z.object({ key: z.string().min(1).max(64) });
 
 /** Any kind's result as it travels. */
 export type EncodedComputeResult = EncodedResult<ComputeResults[ComputeKind]>;

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { Action } from './actions';
-import type { ComputeAccepted, ComputePartial, ComputeProgress } from './compute';
+import {
+  COMPUTE_ERROR_CODES,
+  type ComputeAccepted,
+  type ComputePartial,
+  type ComputeProgress,
+} from './compute';
 import type { LoggedEvent } from './events';
 import { displayNameSchema, idSchema, joinCodeSchema, type Role } from './primitives';
 import type { SessionState } from './state';
@@ -15,6 +20,7 @@ export const ERROR_CODES = [
   'not-joined',
   'unknown-event',
   'internal',
+  ...COMPUTE_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ProtocolError {
@@ -55,6 +61,7 @@ export const SOCKET_EVENTS = {
   compute: 'compute:request',
   progress: 'compute:progress',
   partial: 'compute:partial',
+  cancel: 'compute:cancel',
 } as const;
 
 export interface ClientToServerEvents {
@@ -62,12 +69,14 @@ export interface ClientToServerEvents {
   'session:act': (action: unknown, ack: (response: Response<{ seq: number }>) => void) => void;
   /** Answered when the result is ready (or at once with "unavailable": the browser computes it). */
   'compute:request': (request: unknown, ack: (response: Response<ComputeAccepted>) => void) => void;
+  /** This client no longer waits for that key; the job stops at its next batch when nobody else does. */
+  'compute:cancel': (request: unknown) => void;
 }
 
 export interface ServerToClientEvents {
   'session:event': (event: LoggedEvent) => void;
   'session:error': (error: ProtocolError) => void;
-  /** Progress of a long job, sent to the whole session so everyone sees it. */
+  /** A job's state (queued, running, cancelled, failed), sent to the whole session so everyone sees it. */
   'compute:progress': (progress: ComputeProgress) => void;
   /** An early, coarser result (occlusion: the coarse grid) for those who asked. */
   'compute:partial': (partial: ComputePartial) => void;

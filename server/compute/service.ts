@@ -1,12 +1,20 @@
 import type { EncodedResult } from '../../lib/compute/codec';
+import type { CostFacts } from '../../lib/compute/cost';
+import { forwardPasses } from '../../lib/compute/cost';
 import {
+  COMPUTE_PRIORITIES,
   type ComputeAccepted,
+  type ComputeJobState,
+  type ComputePriority,
+  type ComputeProgress,
   type ComputeRequest,
   type EncodedComputeResult,
   resultKey,
 } from '../../lib/protocol/compute';
+import { ComputeError } from './errors';
+import type { JobCounts, JobOwner } from './job-counts';
 import type { ResultStore } from './result-store';
-import type { JobCallbacks, WorkerPool } from './worker-pool';
+import type { PoolJob, WorkerPool } from './worker-pool';
 
 export interface ComputeServiceOptions {
   /** Off: every request is answered "unavailable" and browsers compute (CONVLENS_SERVER_COMPUTE=off). */
@@ -15,22 +23,62 @@ export interface ComputeServiceOptions {
   maxPending: number;
   /** Bytes of encoded results kept in memory. */
   cacheBytes: number;
+  /** Most forward passes one request may take (docs/limits.md: compute.max-forward-passes). */
+  maxForwardPasses?: number;
+  /** What a request's cost depends on (model input size, image set size); none: no cost check. */
+  costFacts?: (request: ComputeRequest) => Promise<CostFacts>;
+  /** Queued jobs per participant, address and session; none: not counted. */
+  counts?: JobCounts;
 }
 
-interface Inflight {
-  promise: Promise<ComputeAccepted>;
-  listeners: Set<JobCallbacks>;
+/** Someone waiting for a result. */
+export interface Waiter {
+  /** One per client connection (the socket id); `release` names it. */
+  id: string;
+  /** The session room that sees the job's state. */
+  room?: string;
+  priority?: ComputePriority;
+  onPartial?: (partial: unknown) => void;
+  /** Whose queued-job counts a new job takes from; none: an internal request, not counted. */
+  owner?: JobOwner;
 }
+
+interface Waiting {
+  waiter: Waiter;
+  resolve: (answer: ComputeAccepted) => void;
+  reject: (error: Error) => void;
+}
+
+interface Job {
+  key: string;
+  request: ComputeRequest;
+  waiting: Map<string, Waiting>;
+  /** Every room that ever waited: they all hear how it ended. */
+  rooms: Set<string>;
+  controller: AbortController;
+  rank: number;
+  poolJob?: PoolJob;
+  lastPublished: number;
+}
+
+type ProgressListener = (room: string, progress: ComputeProgress) => void;
+
+export const DEFAULT_MAX_FORWARD_PASSES = 10_000;
+const PROGRESS_INTERVAL_MS = 250;
 
 /**
- * Derived results on the server: one computation per key however many clients
- * ask, a memory cache of recent results, and an honest "unavailable" when the
- * pool is off or too busy (clients then compute in the browser).
+ * Derived results on the server: one job per key however many ask, a memory cache
+ * of recent results and the database behind it (a stored result is never
+ * recomputed), bounds checked before any work starts, and a job cancelled once
+ * nobody waits for it. Answers "unavailable" when off or too busy (browsers then
+ * compute).
  */
 export class ComputeService {
   private readonly cache = new Map<string, { result: unknown; backend: string; ms: number; bytes: number }>();
   private cachedBytes = 0;
-  private readonly inflight = new Map<string, Inflight>();
+  private readonly jobs = new Map<string, Job>();
+  private readonly progressListeners = new Set<ProgressListener>();
+  private anonymous = 0;
 
   constructor(
     private readonly pool: WorkerPool | null,
@@ -46,7 +94,23 @@ export class ComputeService {
     this.options.enabled = enabled;
   }
 
-  request(request: ComputeRequest, callbacks: JobCallbacks = {}): Promise<ComputeAccepted> {
+  /** Every job state change, once per room that waits for the job. */
+  onProgress(listener: ProgressListener): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Keys of the jobs a waiter waits for. */
+  waitedBy(waiterId: string): string[] {
+    return [...this.jobs.values()].filter((j) => j.waiting.has(waiterId)).map((j) => j.key);
+  }
+
+  /** A result already at hand (memory), without computing. */
+  peek(key: string): unknown {
+    return this.cache.get(key)?.result;
+  }
+
+  request(request: ComputeRequest, waiter?: Waiter): Promise<ComputeAccepted> {
     const key = resultKey(request);
     const hit = this.cache.get(key);
     if (hit) {
@@ -54,22 +118,86 @@ export class ComputeService {
       this.cache.set(key, hit);
       return Promise.resolve(cachedAnswer(key, hit));
     }
-    const running = this.inflight.get(key);
-    if (running) {
-      running.listeners.add(callbacks);
-      return running.promise;
+    const who = waiter ?? { id: `internal-${++this.anonymous}` };
+    const existing = this.jobs.get(key);
+    const job = existing ?? this.createJob(key, request, who);
+    const answer = new Promise<ComputeAccepted>((resolve, reject) => {
+      job.waiting.get(who.id)?.reject(cancelled());
+      job.waiting.set(who.id, { waiter: who, resolve, reject });
+    });
+    if (who.room) job.rooms.add(who.room);
+    const rank = COMPUTE_PRIORITIES.indexOf(who.priority ?? 'explore');
+    if (rank < job.rank) {
+      job.rank = rank;
+      job.poolJob?.setPriority(COMPUTE_PRIORITIES[rank]);
     }
-    const listeners = new Set<JobCallbacks>([callbacks]);
-    const promise = this.lookUpOrCompute(key, request, listeners).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, { promise, listeners });
-    return promise;
+    if (!existing) void this.execute(job, who.owner);
+    return answer;
+  }
+
+  /** This waiter no longer needs the result; a job nobody waits for stops at its next batch. */
+  release(key: string, waiterId: string): void {
+    const job = this.jobs.get(key);
+    const waiting = job?.waiting.get(waiterId);
+    if (!job || !waiting) return;
+    job.waiting.delete(waiterId);
+    waiting.reject(cancelled());
+    if (job.waiting.size > 0) return;
+    this.jobs.delete(key);
+    job.controller.abort();
+    this.publish(job, { state: 'cancelled' }, true);
+  }
+
+  /** A connection went away: it waits for nothing any more. */
+  releaseAll(waiterId: string): void {
+    for (const key of this.waitedBy(waiterId)) this.release(key, waiterId);
+  }
+
+  private createJob(key: string, request: ComputeRequest, first: Waiter): Job {
+    const job: Job = {
+      key,
+      request,
+      waiting: new Map(),
+      rooms: new Set(),
+      controller: new AbortController(),
+      rank: COMPUTE_PRIORITIES.indexOf(first.priority ?? 'explore'),
+      lastPublished: 0,
+    };
+    this.jobs.set(key, job);
+    return job;
+  }
+
+  private async execute(job: Job, owner: JobOwner | undefined): Promise<void> {
+    let releaseCounts: (() => Promise<void>) | undefined;
+    try {
+      const answer = await this.lookUpOrCompute(job, owner, (release) => {
+        releaseCounts = release;
+      });
+      this.settle(job, (w) => w.resolve(answer));
+    } catch (error) {
+      const failure =
+        error instanceof ComputeError ? error : new ComputeError('bad-request', (error as Error).message);
+      if (failure.code !== 'cancelled' || !job.controller.signal.aborted) {
+        this.publish(job, stateOf(failure), true);
+      }
+      this.settle(job, (w) => w.reject(failure));
+    } finally {
+      await releaseCounts?.();
+    }
+  }
+
+  private settle(job: Job, each: (waiting: Waiting) => void): void {
+    if (this.jobs.get(job.key) === job) this.jobs.delete(job.key);
+    for (const waiting of job.waiting.values()) each(waiting);
+    job.waiting.clear();
   }
 
   private async lookUpOrCompute(
-    key: string,
-    request: ComputeRequest,
-    listeners: Set<JobCallbacks>,
+    job: Job,
+    owner: JobOwner | undefined,
+    counted: (release: () => Promise<void>) => void,
   ): Promise<ComputeAccepted> {
+    const { key, request } = job;
     const stored = await this.store?.get(key).catch(() => null);
     if (stored) {
       this.remember(key, stored.result, stored.backend, stored.ms);
@@ -80,14 +208,19 @@ export class ComputeService {
       return { status: 'unavailable', key, reason: 'server compute is switched off' };
     if (pool.pending >= this.options.maxPending)
       return { status: 'unavailable', key, reason: 'the server is busy' };
-    const { result, backend, ms } = await pool.run(request, {
-      onProgress: (p) => {
-        for (const l of listeners) l.onProgress?.(p);
-      },
-      onPartial: (p) => {
-        for (const l of listeners) l.onPartial?.(p);
+    await this.checkCost(request);
+    if (owner && this.options.counts)
+      counted(await this.options.counts.take(owner, COMPUTE_PRIORITIES[job.rank]));
+    if (job.controller.signal.aborted) throw cancelled();
+    job.poolJob = pool.submit(request, {
+      priority: COMPUTE_PRIORITIES[job.rank],
+      signal: job.controller.signal,
+      onState: (state) => this.publish(job, state, state.state !== 'running' || state.done === state.total),
+      onPartial: (partial) => {
+        for (const { waiter } of job.waiting.values()) waiter.onPartial?.(partial);
       },
     });
+    const { result, backend, ms } = await job.poolJob.promise;
     this.remember(key, result, backend, ms);
     await this.store
       ?.put(key, request.kind, { result: result as EncodedComputeResult, backend, ms })
@@ -98,6 +231,26 @@ export class ComputeService {
       result: result as EncodedComputeResult,
       origin: { where: 'server', backend, ms, cached: false },
     };
+  }
+
+  private async checkCost(request: ComputeRequest): Promise<void> {
+    if (!this.options.costFacts) return;
+    const limit = this.options.maxForwardPasses ?? DEFAULT_MAX_FORWARD_PASSES;
+    const passes = forwardPasses(request, await this.options.costFacts(request));
+    if (passes > limit) {
+      throw new ComputeError(
+        'too-costly',
+        `${request.kind} would take ${passes.toLocaleString('en')} forward passes; the limit is ${limit.toLocaleString('en')} (use a larger stride or patch)`,
+      );
+    }
+  }
+
+  private publish(job: Job, state: ComputeJobState, always: boolean): void {
+    const now = Date.now();
+    if (!always && now - job.lastPublished < PROGRESS_INTERVAL_MS) return;
+    job.lastPublished = now;
+    for (const room of job.rooms)
+      for (const listener of this.progressListeners) listener(room, { key: job.key, ...state });
   }
 
   private remember(key: string, result: unknown, backend: string, ms: number): void {
@@ -111,6 +264,16 @@ export class ComputeService {
       this.cachedBytes -= entry.bytes;
     }
   }
+}
+
+function cancelled(): ComputeError {
+  return new ComputeError('cancelled', 'nobody waits for this result any more');
+}
+
+function stateOf(error: ComputeError): ComputeJobState {
+  return error.code === 'cancelled'
+    ? { state: 'cancelled' }
+    : { state: 'failed', code: error.code, reason: error.message };
 }
 
 function encodedSize(value: unknown): number {

@@ -3,6 +3,7 @@ import type { encodeResult } from '../../lib/compute/codec';
 import { computeRequestSchema } from '../../lib/protocol/compute';
 import { joinCodeSchema } from '../../lib/protocol/primitives';
 import { sessionExportSchema, sessionSummariesBodySchema } from '../../lib/protocol/replay';
+import { ComputeError } from '../compute/errors';
 import type { ComputeService } from '../compute/service';
 import type { ReplayCredentials, ReplayService } from '../replay/service';
 import { bearerKey, HttpError, readJson, sendJson } from './body';
@@ -103,7 +104,9 @@ async function computeForViewer(
 ): Promise<void> {
   const request = await readJson(req, computeRequestSchema);
   const answer = await compute.request(request).catch((error: Error) => {
-    throw new HttpError(400, 'bad-request', `could not compute ${request.kind}: ${error.message}`);
+    const code = error instanceof ComputeError ? error.code : 'bad-request';
+    const status = code === 'bad-request' || code === 'too-costly' ? 400 : 503;
+    throw new HttpError(status, code, `could not compute ${request.kind}: ${error.message}`);
   });
   if (answer.status === 'unavailable') throw new HttpError(503, 'unavailable', answer.reason);
   const encoded = answer.result as ReturnType<typeof encodeResult>;

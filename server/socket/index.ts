@@ -2,7 +2,6 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { redactEvent, redactJoinResult } from '../../lib/exercises/redact';
 import { actionSchema } from '../../lib/protocol/actions';
-import { computeRequestSchema, type EncodedComputeResult, resultKey } from '../../lib/protocol/compute';
 import {
   type ClientToServerEvents,
   type JoinResult,
@@ -17,6 +16,7 @@ import { type ExerciseService, isExerciseAction } from '../exercises/service';
 import type { Logger } from '../log';
 import { SessionError, toProtocolError } from '../session/errors';
 import type { Member, SessionService } from '../session/service';
+import { publishComputeProgress, registerComputeHandlers } from './compute-handlers';
 import { RateLimiter } from './rate-limit';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -24,7 +24,6 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Largest socket message accepted; bigger ones close that connection only. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
-const PROGRESS_INTERVAL_MS = 250;
 const APPENDED = 'convlens:appended';
 
 /** Set when REDIS_URL names a Redis shared by several ConvLens servers. */
@@ -46,6 +45,7 @@ export function attachSockets(
     connectionStateRecovery: undefined,
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
+  publishComputeProgress(io, compute);
   // Every event a room of this server stores is broadcast, from the first one on
   // (the first join's own arrival included: with several servers, others are listening).
   sessions.onRoomLoaded((room) =>
@@ -113,32 +113,11 @@ export function attachSockets(
       });
     });
 
-    socket.on('compute:request', async (raw, ack) => {
-      await handle(socket, computeLimiter, ack, async () => {
-        if (!member) throw new SessionError('not-joined', 'join a session first');
-        const parsed = computeRequestSchema.safeParse(raw);
-        if (!parsed.success) throw badRequest(parsed.error.issues);
-        const request = parsed.data;
-        const key = resultKey(request);
-        if (member.room.state.compute === 'browser') {
-          return { status: 'unavailable' as const, key, reason: 'this session computes in the browsers' };
-        }
-        const roomId = member.room.id;
-        let lastProgress = 0;
-        const answer = compute.request(request, {
-          onProgress: (progress) => {
-            const now = Date.now();
-            if (now - lastProgress < PROGRESS_INTERVAL_MS && progress.done !== progress.total) return;
-            lastProgress = now;
-            io.to(roomId).emit('compute:progress', { key, ...progress });
-          },
-          onPartial: (result) =>
-            socket.emit('compute:partial', { key, result: result as EncodedComputeResult }),
-        });
-        return answer.catch((error: Error) => {
-          throw new SessionError('bad-request', `could not compute ${request.kind}: ${error.message}`);
-        });
-      });
+    registerComputeHandlers(socket, {
+      compute,
+      member: () => member,
+      handle: (ack, work) => handle(socket, computeLimiter, ack, work),
+      badRequest,
     });
 
     socket.on('disconnect', () => {

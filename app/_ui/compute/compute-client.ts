@@ -1,8 +1,13 @@
 import { decodeResult, type EncodedResult } from '@/lib/compute/codec';
 import type { ComputeResults } from '@/lib/compute/types';
-import type { ComputeAccepted, ComputeProgress } from '@/lib/protocol/compute';
+import type {
+  ComputeAccepted,
+  ComputeFailureCode,
+  ComputeJobState,
+  ComputeProgress,
+} from '@/lib/protocol/compute';
 import { type ComputeRequest, type ResultOrigin, resultKey } from '@/lib/protocol/compute';
-import type { Response } from '@/lib/protocol/socket';
+import type { ErrorCode, Response } from '@/lib/protocol/socket';
 import type { BrowserCompute } from './browser-compute';
 
 export interface Computed<T> {
@@ -11,7 +16,8 @@ export interface Computed<T> {
   result?: T;
   /** An early, coarser result while the full one is computed. */
   partial?: T;
-  progress?: { done: number; total?: number };
+  /** While loading: queued (jobs ahead) or running (done/total, time left); failed with the reason. */
+  job?: ComputeJobState;
   origin?: ResultOrigin;
   error?: string;
 }
@@ -22,6 +28,8 @@ type Listener = (value: Computed<unknown>) => void;
 export interface ServerCompute {
   readonly connected: boolean;
   computeOnServer(request: ComputeRequest): Promise<Response<ComputeAccepted>>;
+  /** This tab no longer needs the result: the server stops the job if nobody else waits. */
+  cancelOnServer?(key: string): void;
   watchCompute(
     key: string,
     onProgress: (p: ComputeProgress) => void,
@@ -35,6 +43,17 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 64;
+/** A view that unmounts and mounts again at once (a re-render) keeps its job. */
+const CANCEL_GRACE_MS = 150;
+/** The server refused or stopped the job for a reason the browser must not work around. */
+const FINAL_ERRORS = new Set<ErrorCode>([
+  'bad-request',
+  'too-costly',
+  'queue-full',
+  'compute-timeout',
+  'compute-failed',
+]);
+const isFinal = (code: ErrorCode): code is ComputeFailureCode => FINAL_ERRORS.has(code);
 
 /**
  * Gets derived results: from the server when the session computes there and it
@@ -67,9 +86,20 @@ export class ComputeClient {
       void this.compute(request, entry);
     }
     const l = listener as Listener;
-    entry.listeners.add(l);
-    l(entry.value);
-    return () => entry.listeners.delete(l);
+    const subscribed = entry;
+    subscribed.listeners.add(l);
+    l(subscribed.value);
+    return () => {
+      subscribed.listeners.delete(l);
+      if (subscribed.listeners.size === 0) setTimeout(() => this.abandon(key, subscribed), CANCEL_GRACE_MS);
+    };
+  }
+
+  /** Nobody here looks at a result still being computed: forget it and tell the server. */
+  private abandon(key: string, entry: Entry): void {
+    if (entry.listeners.size > 0 || entry.value.status !== 'loading') return;
+    if (this.entries.get(key) === entry) this.entries.delete(key);
+    this.connection.cancelOnServer?.(key);
   }
 
   private async compute(request: ComputeRequest, entry: Entry): Promise<void> {
@@ -80,7 +110,7 @@ export class ComputeClient {
     };
     const unwatch = this.connection.watchCompute(
       key,
-      (progress) => set({ progress }),
+      ({ key: _, ...job }) => set({ job }),
       (partial) => set({ partial: decodeResult(partial as EncodedResult) }),
     );
     try {
@@ -88,22 +118,25 @@ export class ComputeClient {
         const response = await this.connection.computeOnServer(request);
         if (response.ok && response.value.status === 'done') {
           const origin = response.value.origin;
-          set({ status: 'done', result: decodeResult(response.value.result), origin, progress: undefined });
+          set({ status: 'done', result: decodeResult(response.value.result), origin, job: undefined });
           this.onOrigin(origin);
           return;
         }
-        if (!response.ok && response.error.code === 'bad-request') {
-          set({ status: 'error', error: response.error.message });
+        if (!response.ok && isFinal(response.error.code)) {
+          const { code, message } = response.error;
+          set({ status: 'error', error: message, job: { state: 'failed', code, reason: message } });
           return;
         }
+        // Nobody here waits any more (abandon() told the server).
+        if (!response.ok && response.error.code === 'cancelled') return;
         // Declined, busy or disconnected: this browser computes it.
       }
       const run = await this.browser.run(request, {
-        onProgress: (progress) => set({ progress }),
+        onProgress: ({ done, total }) => set({ job: { state: 'running', done, total } }),
         onPartial: (partial) => set({ partial }),
       });
       const origin: ResultOrigin = { where: 'browser', backend: run.backend, ms: run.ms, cached: false };
-      set({ status: 'done', result: run.result, origin, progress: undefined });
+      set({ status: 'done', result: run.result, origin, job: undefined });
       this.onOrigin(origin);
     } catch (error) {
       set({ status: 'error', error: error instanceof Error ? error.message : String(error) });

@@ -81,6 +81,10 @@ export class SessionConnection {
     });
   }
 
+  cancelOnServer(key: string): void {
+    if (this.socket.connected) this.socket.emit('compute:cancel', { key });
+  }
+
   /** Progress of a job anyone in the session started, and early results of one this tab asked for. */
   watchCompute(
     key: string,

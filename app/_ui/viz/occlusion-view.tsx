@@ -1,6 +1,7 @@
 'use client';
 
 import { interpolateYlOrRd } from 'd3-scale-chromatic';
+import type { ComputeJobState } from '@/lib/protocol/compute';
 import type { PixelImage } from '@/lib/viz/image';
 import type { OcclusionMap } from '@/lib/viz/occlusion';
 import { colourLut } from './colour';
@@ -8,7 +9,7 @@ import { ColourBar } from './colour-bar';
 import { fitScale, type Point } from './geometry';
 import { OcclusionCanvas } from './occlusion-canvas';
 import { maxDrop } from './occlusion-geometry';
-import { ProgressBar } from './progress-bar';
+import { JobProgress } from './progress-bar';
 import { ResultSourceBadge } from './result-source-badge';
 
 // Small drops stay nearly transparent so the photo shows through; the square root keeps moderate drops visible.
@@ -29,7 +30,8 @@ export interface OcclusionViewProps {
    * delivered). Releasing keeps the patch in place; Escape or "Remove patch" calls it with null.
    */
   onProbe?: (probe: Point | null) => void;
-  progress?: { done: number; total?: number } | null;
+  /** The map's job while it is computed (queued, running, failed). */
+  progress?: ComputeJobState | null;
   /** Where the result was computed, e.g. "server (wasm)" or "your browser (webgl)". */
   source?: string;
   /** Interpolate the heatmap between cell centres; by default each cell is a flat stride×stride square. */
@@ -61,7 +63,9 @@ export function OcclusionView({
   const inputSize = image ? { height: image.height, width: image.width } : sizeFromMap(map);
   const scale = fitScale(inputSize, displaySize);
   const top = map ? maxDrop(map.drop) : 0;
-  const running = progress && (progress.total === undefined || progress.done < progress.total);
+  const running =
+    progress &&
+    !(progress.state === 'running' && progress.total !== undefined && progress.done >= progress.total);
   const label = `Input image${map ? ' with the probability drop for each patch position' : ''}${
     probe ? `, grey patch at y ${probe.y}, x ${probe.x}` : ''
   }${onProbe ? '. Drag, or use the arrow keys, to move the patch; Escape removes it.' : ''}`;
@@ -88,12 +92,7 @@ export function OcclusionView({
           onProbe={onProbe}
         />
         {running && progress && (
-          <ProgressBar
-            done={progress.done}
-            total={progress.total}
-            unit="positions"
-            label="Patch positions computed"
-          />
+          <JobProgress job={progress} unit="positions" label="Patch positions computed" />
         )}
       </div>
       <div className="flex max-w-md flex-col gap-5">

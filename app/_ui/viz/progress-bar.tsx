@@ -1,5 +1,7 @@
 'use client';
 
+import type { ComputeJobState } from '@/lib/protocol/compute';
+
 export interface ProgressBarProps {
   done: number;
   /** Unknown totals show a running count and an indeterminate bar. */
@@ -34,4 +36,60 @@ export function ProgressBar({ done, total, unit = 'items', label = 'Progress' }:
       <span className="shrink-0 text-base font-medium tabular-nums text-slate-700">{text}</span>
     </div>
   );
+}
+
+export interface JobProgressProps {
+  job: ComputeJobState;
+  /** What is being counted, e.g. "images" or "positions". */
+  unit: string;
+  label: string;
+}
+
+/** A job's state as everyone sees it: queued with the jobs ahead, running with the time left, or how it ended. */
+export function JobProgress({ job, unit, label }: JobProgressProps) {
+  if (job.state === 'running') {
+    return (
+      <div className="space-y-1">
+        <ProgressBar done={job.done} total={job.total} unit={unit} label={label} />
+        {job.etaMs !== undefined && <p className="text-sm text-slate-600">{jobStatusText(job, unit)}</p>}
+      </div>
+    );
+  }
+  const failed = job.state === 'failed';
+  return (
+    <p
+      data-testid="job-state"
+      data-state={job.state}
+      role={failed ? 'alert' : 'status'}
+      className={`text-base ${failed ? 'text-red-700' : 'text-slate-700'}`}
+    >
+      {job.state === 'queued' && (
+        <span className="mr-2 inline-block h-3 w-3 animate-pulse rounded-full bg-indigo-400" aria-hidden />
+      )}
+      {jobStatusText(job, unit)}
+    </p>
+  );
+}
+
+/** One sentence for a job's state. */
+export function jobStatusText(job: ComputeJobState, unit: string): string {
+  switch (job.state) {
+    case 'queued':
+      return job.ahead === 0
+        ? 'Queued: next to start'
+        : `Queued: ${job.ahead} ${job.ahead === 1 ? 'job' : 'jobs'} ahead`;
+    case 'running': {
+      const counted = job.total ? `${job.done} / ${job.total} ${unit}` : `${job.done} ${unit}`;
+      return job.etaMs === undefined ? counted : `${counted}, about ${formatDuration(job.etaMs)} left`;
+    }
+    case 'cancelled':
+      return 'Cancelled: nobody needed it any more';
+    case 'failed':
+      return `Failed: ${job.reason}`;
+  }
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.max(1, Math.round(ms / 1000));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }

@@ -1,14 +1,17 @@
 'use client';
 
+import type { ComputeJobState } from '@/lib/protocol/compute';
+
 import type { ChannelTopActivations, TopActivatingResult } from '@/lib/viz/top-activating';
 import { ActivationThumbnail } from './activation-thumbnail';
 import type { Size } from './geometry';
-import { ProgressBar } from './progress-bar';
+import { JobProgress } from './progress-bar';
 
 export interface TopActivatingViewProps {
   result: TopActivatingResult | null;
   /** Non-null while the image set is being scanned. */
-  progress: { done: number; total?: number } | null;
+  /** The job while it is computed (queued, running, failed). */
+  progress: ComputeJobState | null;
   imageUrl: (imageId: string) => string;
   /** The model's input size; `imageUrl` should serve that crop so boxes line up. */
   inputSize: Size;
@@ -29,7 +32,9 @@ export function TopActivatingView({
   thumbSize = 88,
 }: TopActivatingViewProps) {
   const byChannel = new Map(result?.channels.map((c) => [c.channel, c]));
-  const running = progress !== null && (progress.total === undefined || progress.done < progress.total);
+  const running =
+    progress !== null &&
+    !(progress.state === 'running' && progress.total !== undefined && progress.done >= progress.total);
   return (
     <section data-testid="top-activating-view" aria-label="Neurons that fire" className="space-y-4">
       <header className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
@@ -46,9 +51,7 @@ export function TopActivatingView({
           Box: the part of the image the strongest neuron of the channel sees.
         </p>
       </header>
-      {progress && running && (
-        <ProgressBar done={progress.done} total={progress.total} unit="images" label="Images scanned" />
-      )}
+      {progress && running && <JobProgress job={progress} unit="images" label="Images scanned" />}
       {result && (
         <ul className="space-y-4">
           {channels.map((channel) => (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ComputeJobState } from '@/lib/protocol/compute';
 
 /** A fake progress counter from 0 to `total` over `ms`, restartable; null when finished. */
 export function useReplay(total: number, ms: number) {
@@ -21,5 +22,6 @@ export function useReplay(total: number, ms: number) {
     }, 100);
   }, [total, ms, stop]);
   useEffect(() => stop, [stop]);
-  return { progress: done === null ? null : { done, total }, start };
+  const progress: ComputeJobState | null = done === null ? null : { state: 'running', done, total };
+  return { progress, start };
 }

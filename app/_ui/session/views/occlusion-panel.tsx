@@ -51,7 +51,7 @@ export function OcclusionPanel({
         onProbe={
           dispatch && ((p) => dispatch({ type: 'probe.set', probe: p && clampProbe(p, patch, input) }))
         }
-        progress={map?.status === 'loading' ? (map.progress ?? { done: 0 }) : null}
+        progress={map?.status === 'loading' ? (map.job ?? { state: 'queued', ahead: 0 }) : null}
         source={map?.origin ? originText(map.origin) : undefined}
       />
     </div>

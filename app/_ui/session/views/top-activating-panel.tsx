@@ -66,7 +66,7 @@ export function TopActivatingPanel({
       )}
       <TopActivatingView
         result={top?.result ?? null}
-        progress={top?.status === 'loading' ? (top.progress ?? { done: 0 }) : null}
+        progress={top?.status === 'loading' ? (top.job ?? { state: 'queued', ahead: 0 }) : null}
         imageUrl={(id) => cropUrl(state.modelId, id)}
         inputSize={info.manifest.inputSize}
         channels={channels}

@@ -1,0 +1,30 @@
+import type { CostFacts } from '../../lib/compute/cost';
+import type { ComputeRequest } from '../../lib/protocol/compute';
+import type { ImageCatalog } from '../catalog/images';
+import { listModels, resolveModelSource } from '../models/load';
+import { ComputeError } from './errors';
+
+/** What a request's cost depends on, read from the catalog without loading any weights. */
+export function createCostFacts(images: ImageCatalog): (request: ComputeRequest) => Promise<CostFacts> {
+  const inputSizes = new Map<string, Promise<CostFacts['inputSize']>>();
+
+  function inputSize(modelId: string): Promise<CostFacts['inputSize']> {
+    let size = inputSizes.get(modelId);
+    if (!size) {
+      size = (async () => {
+        const listed = (await listModels()).find((m) => m.id === modelId && m.available);
+        if (!listed) throw new ComputeError('bad-request', `unknown model "${modelId}"`);
+        return (await resolveModelSource(listed.id)).manifest.inputSize;
+      })();
+      inputSizes.set(modelId, size);
+      size.catch(() => inputSizes.delete(modelId));
+    }
+    return size;
+  }
+
+  return async (request) => ({
+    inputSize: await inputSize(request.modelId),
+    imageSetSize:
+      request.kind === 'top-activating' ? images.set(request.imageSetId)?.images.length : undefined,
+  });
+}
