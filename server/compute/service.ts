@@ -1,4 +1,3 @@
-import type { EncodedResult } from '../../lib/compute/codec';
 import type { CostFacts } from '../../lib/compute/cost';
 import { forwardPasses } from '../../lib/compute/cost';
 import {

@@ -96,7 +96,7 @@ describe('the worker pool', () => {
   });
 
   it('stops a job at its time budget with a clear error, and the worker goes on', async () => {
-    pool = new WorkerPool({ size: 1, budgetMs: 50 });
+    pool = new WorkerPool({ size: 1, budgetMs: 50, graceMs: 120_000 });
     await pool.run(predict);
     const error = await failure(pool.run(longOcclusion(5)));
     expect(error.code).toBe('compute-timeout');
