@@ -129,7 +129,12 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     log,
   });
   const cluster = redisUrl ? await joinCluster(redisUrl, options.redisStream) : null;
-  const io = attachSockets(httpServer, sessions, compute, log, exercises, cluster?.cluster);
+  const io = attachSockets(httpServer, sessions, compute, log, exercises, cluster?.cluster, () =>
+    images
+      .list()
+      .filter((set) => set.images.length > 0)
+      .map((set) => set.id),
+  );
 
   return {
     httpServer,

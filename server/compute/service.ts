@@ -40,6 +40,8 @@ export interface Waiter {
   onPartial?: (partial: unknown) => void;
   /** Whose queued-job counts a new job takes from; none: an internal request, not counted. */
   owner?: JobOwner;
+  /** The instructor's waits end when the shared view moves on, whatever the mode. */
+  instructor?: boolean;
 }
 
 interface Waiting {
@@ -145,6 +147,13 @@ export class ComputeService {
     this.jobs.delete(key);
     job.controller.abort();
     this.publish(job, { state: 'cancelled' }, true);
+  }
+
+  /** Ends every wait the predicate picks (e.g. for results the shared view no longer shows). */
+  releaseWhere(pick: (key: string, waiter: Waiter) => boolean): void {
+    for (const job of [...this.jobs.values()])
+      for (const { waiter } of [...job.waiting.values()])
+        if (pick(job.key, waiter)) this.release(job.key, waiter.id);
   }
 
   /** A connection went away: it waits for nothing any more. */

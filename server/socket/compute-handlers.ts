@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import { decodeResult, type EncodedResult } from '../../lib/protocol/codec';
 import {
   type ComputeAccepted,
   type ComputePriority,
@@ -7,16 +8,20 @@ import {
   type EncodedComputeResult,
   resultKey,
 } from '../../lib/protocol/compute';
+import type { ModelInfoResult } from '../../lib/protocol/results';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/protocol/socket';
+import type { SessionState } from '../../lib/protocol/state';
+import { sharedViewRequests } from '../../lib/session/shared-view';
 import { ComputeError } from '../compute/errors';
 import type { ComputeService } from '../compute/service';
 import { SessionError } from '../session/errors';
-import type { Member } from '../session/service';
+import type { Member, SessionService } from '../session/service';
 
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export interface ComputeHandlerContext {
   compute: ComputeService;
+  sharedView: SharedViewKeys;
   /** The participant on this connection, once joined. */
   member: () => Member | undefined;
   /** Runs a handler under the socket's rate limit and answers its ack (server/socket/index.ts). */
@@ -30,6 +35,52 @@ export function publishComputeProgress(
   compute: ComputeService,
 ): void {
   compute.onProgress((room, progress) => io.to(room).emit('compute:progress', progress));
+}
+
+/** The result keys the shared view needs in a state (lib/session/shared-view.ts), with what the server knows. */
+export class SharedViewKeys {
+  private readonly memo = new WeakMap<SessionState, Set<string>>();
+
+  constructor(
+    private readonly compute: ComputeService,
+    private readonly imageSets: () => string[],
+  ) {}
+
+  keys(state: SessionState): Set<string> {
+    let keys = this.memo.get(state);
+    if (!keys) {
+      const encoded = this.compute.peek(resultKey({ kind: 'model-info', modelId: state.modelId }));
+      const info = encoded ? decodeResult(encoded as EncodedResult<ModelInfoResult>) : null;
+      keys = new Set(sharedViewRequests(state, { info, imageSets: this.imageSets() }).map(resultKey));
+      // Only memoised once the layer graph is known: before, the answer is partial.
+      if (info) this.memo.set(state, keys);
+    }
+    return keys;
+  }
+}
+
+/**
+ * When the shared view moves on, the waits for what it showed end: the instructor's
+ * always, everyone's while students follow. A job nobody else waits for stops.
+ */
+export function cancelWhatTheSharedViewLeft(
+  sessions: SessionService,
+  compute: ComputeService,
+  sharedView: SharedViewKeys,
+): void {
+  sessions.onRoomLoaded((room) =>
+    room.onEvent(() => {
+      const state = room.state;
+      const needed = sharedView.keys(state);
+      compute.releaseWhere(
+        (key, waiter) =>
+          waiter.room === room.id &&
+          waiter.priority === 'shared' &&
+          !needed.has(key) &&
+          (state.mode === 'follow' || waiter.instructor === true),
+      );
+    }),
+  );
 }
 
 /**
@@ -50,12 +101,16 @@ export function registerComputeHandlers(socket: IoSocket, context: ComputeHandle
       if (member.room.state.compute === 'browser') {
         return { status: 'unavailable', key, reason: 'this session computes in the browsers' };
       }
-      const priority: ComputePriority = member.role === 'instructor' ? 'shared' : 'explore';
+      // Served first: what the shared view shows now, whoever asks (followers ask for it too).
+      const priority: ComputePriority = context.sharedView.keys(member.room.state).has(key)
+        ? 'shared'
+        : 'explore';
       try {
         return await compute.request(request, {
           id: socket.id,
           room: member.room.id,
           priority,
+          instructor: member.role === 'instructor',
           onPartial: (result) =>
             socket.emit('compute:partial', { key, result: result as EncodedComputeResult }),
           owner: {

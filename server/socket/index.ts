@@ -16,7 +16,12 @@ import { type ExerciseService, isExerciseAction } from '../exercises/service';
 import type { Logger } from '../log';
 import { SessionError, toProtocolError } from '../session/errors';
 import type { Member, SessionService } from '../session/service';
-import { publishComputeProgress, registerComputeHandlers } from './compute-handlers';
+import {
+  cancelWhatTheSharedViewLeft,
+  publishComputeProgress,
+  registerComputeHandlers,
+  SharedViewKeys,
+} from './compute-handlers';
 import { RateLimiter } from './rate-limit';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -38,6 +43,8 @@ export function attachSockets(
   log: Logger,
   exercises: ExerciseService,
   cluster?: Cluster,
+  /** Ids of the image sets with images (what the shared view can scan). */
+  imageSets: () => string[] = () => [],
 ): IoServer {
   const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -46,6 +53,8 @@ export function attachSockets(
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   publishComputeProgress(io, compute);
+  const sharedView = new SharedViewKeys(compute, imageSets);
+  cancelWhatTheSharedViewLeft(sessions, compute, sharedView);
   // Every event a room of this server stores is broadcast, from the first one on
   // (the first join's own arrival included: with several servers, others are listening).
   sessions.onRoomLoaded((room) =>
@@ -115,6 +124,7 @@ export function attachSockets(
 
     registerComputeHandlers(socket, {
       compute,
+      sharedView,
       member: () => member,
       handle: (ack, work) => handle(socket, computeLimiter, ack, work),
       badRequest,

@@ -103,6 +103,45 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     await until(() => statesOf(key).includes('cancelled'));
   });
 
+  it('stops the job of a view the instructor left, and serves the shared view before free exploration', async () => {
+    await teacher.act({ type: 'model.set', modelId: 'mnist-cnn' });
+    await teacher.act({ type: 'image.set', imageId: 'mnist/000-4.png' });
+    await teacher.act({
+      type: 'occlusion.set',
+      params: { patch: 2, stride: 1, fill: 'grey', classIndex: 9 },
+    });
+    await teacher.act({ type: 'view.set', view: 'occlusion' });
+    await ask(teacher, { kind: 'model-info', modelId: 'mnist-cnn' });
+
+    // A student exploring freely fills both workers and the queue behind them.
+    await teacher.act({ type: 'mode.set', mode: 'free' });
+    const explorer = await student('explorer');
+    const explored = [0, 1, 2, 3].map((c) => occlusion(3, c));
+    for (const r of explored) void ask(explorer, r);
+    await until(() => explored.filter((r) => statesOf(resultKey(r)).includes('running')).length === 2);
+
+    // The shared view's map goes ahead of the student's queued jobs…
+    const abandoned = occlusion(2, 9);
+    const abandonedAnswer = ask(teacher, abandoned);
+    await until(() => statesOf(resultKey(abandoned)).length > 0);
+    expect(progress.find((p) => p.key === resultKey(abandoned))).toEqual({
+      key: resultKey(abandoned),
+      state: 'queued',
+      ahead: 0,
+    });
+    // …and stops when the instructor changes the settings a moment later.
+    await teacher.act({
+      type: 'occlusion.set',
+      params: { patch: 4, stride: 2, fill: 'grey', classIndex: 9 },
+    });
+    expect(await abandonedAnswer).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    await until(() => statesOf(resultKey(abandoned)).includes('cancelled'));
+    expect(statesOf(resultKey(abandoned))).not.toContain('running');
+    explorer.close();
+    await until(() => explored.every((r) => statesOf(resultKey(r)).includes('cancelled')));
+    await teacher.act({ type: 'mode.set', mode: 'follow' });
+  });
+
   it('replaces a worker whose wasm traps: that job fails clearly, other jobs and later requests succeed', async () => {
     const other = await student('other');
     const trapper = await student('trapper');

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { imageSetsFor as suitedImageSets } from '@/lib/session/shared-view';
 
 export interface CatalogModel {
   id: string;
@@ -41,16 +42,12 @@ export function useCatalog(): Catalog | null {
   return catalog && { ...catalog, reload: () => setVersion((v) => v + 1) };
 }
 
-/** The image sets that suit a model: its own for the small models, ImageNet photos for ImageNet models. */
+/** The image sets that suit a model (lib/session/shared-view.ts), among those with images here. */
 export function imageSetsFor(modelId: string, sets: CatalogImageSet[]): { single: string[]; many: string[] } {
-  const has = (id: string) => sets.some((s) => s.id === id && s.images.length > 0);
-  const pick = (ids: string[]) => ids.filter(has);
-  if (modelId === 'mnist-cnn') return { single: pick(['mnist']), many: pick(['mnist']) };
-  if (modelId === 'tinyvgg') return { single: pick(['tiny-imagenet']), many: pick(['tiny-imagenet']) };
-  return {
-    single: pick(['test-images', 'imagenet-sample']),
-    many: pick(['imagenet-sample', 'test-images']),
-  };
+  return suitedImageSets(
+    modelId,
+    sets.filter((s) => s.images.length > 0).map((s) => s.id),
+  );
 }
 
 export function defaultImageFor(modelId: string, sets: CatalogImageSet[]): string | null {

@@ -1,14 +1,13 @@
 'use client';
 
 import type { ModelInfoResult } from '@/lib/compute/types';
+import { filtersSelection } from '@/lib/session/shared-view';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../../compute/use-computed';
 import { FiltersView, ResultSourceBadge } from '../../viz';
 import type { Dispatch } from '../dispatch';
 import { LayerSelect } from './layer-select';
 import { originText } from './origin-text';
-
-const FILTER_KINDS = new Set(['conv2d', 'depthwise-conv2d']);
 
 export function FiltersPanel({
   state,
@@ -19,8 +18,7 @@ export function FiltersPanel({
   info: ModelInfoResult;
   dispatch?: Dispatch;
 }) {
-  const convLayers = info.layers.filter((l) => FILTER_KINDS.has(l.kind));
-  const layer = convLayers.find((l) => l.name === state.layer)?.name ?? convLayers[0]?.name ?? null;
+  const { convLayers, layer } = filtersSelection(state, info);
   const filters = useComputed(layer ? { kind: 'filters', modelId: state.modelId, layer } : null);
   const display = state.filters;
   const setDisplay = (patch: Partial<typeof display>) =>

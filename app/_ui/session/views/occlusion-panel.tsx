@@ -2,6 +2,7 @@
 
 import type { ModelInfoResult } from '@/lib/compute/types';
 import { clampProbe, fitOcclusion } from '@/lib/protocol/occlusion-grid';
+import { occlusionRequests } from '@/lib/session/shared-view';
 import type { SessionState } from '@/lib/session/state';
 import type { PixelImage } from '@/lib/viz/image';
 import { useComputed } from '../../compute/use-computed';
@@ -21,14 +22,12 @@ export function OcclusionPanel({
   image: PixelImage | null;
   dispatch?: Dispatch;
 }) {
-  const { modelId, imageId, occlusion, probe } = state;
+  const { occlusion, probe } = state;
   const input = info.manifest.inputSize;
-  const { patch, stride } = fitOcclusion(occlusion, input);
-  const base = imageId ? { modelId, imageId, fill: occlusion.fill, classIndex: occlusion.classIndex } : null;
-  const map = useComputed(base && { kind: 'occlusion', ...base, patch, stride });
-  const probed = useComputed(
-    base && probe ? { kind: 'probe', ...base, patch, ...clampProbe(probe, patch, input) } : null,
-  );
+  const { patch } = fitOcclusion(occlusion, input);
+  const requests = occlusionRequests(state, info);
+  const map = useComputed(requests.map);
+  const probed = useComputed(requests.probe);
   const result = map?.result ?? map?.partial ?? null;
   const classIndex = result?.classIndex ?? occlusion.classIndex;
   const classLabel = classIndex === null ? '…' : (info.manifest.labels[classIndex] ?? `class ${classIndex}`);

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { ModelInfoResult } from '@/lib/compute/types';
+import { topActivatingRequest, topActivatingSelection } from '@/lib/session/shared-view';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../../compute/use-computed';
 import { ResultSourceBadge, TopActivatingView } from '../../viz';
@@ -9,9 +10,6 @@ import { type CatalogImageSet, cropUrl, imageSetsFor } from '../catalog';
 import type { Dispatch } from '../dispatch';
 import { LayerSelect } from './layer-select';
 import { originText } from './origin-text';
-
-const TOP_K = 8;
-const DEFAULT_CHANNELS = 6;
 
 export function TopActivatingPanel({
   state,
@@ -24,18 +22,10 @@ export function TopActivatingPanel({
   sets: CatalogImageSet[];
   dispatch?: Dispatch;
 }) {
-  const spatial = info.layers.filter((l) => l.outputShape.length === 3 && l.kind !== 'input');
-  const layer = spatial.find((l) => l.name === state.layer) ?? spatial[0];
+  const { spatial, layer, channels } = topActivatingSelection(state, info);
   const channelCount = layer?.outputShape[2] ?? 0;
-  const channels = (
-    state.channels.length > 0 ? state.channels : range(Math.min(DEFAULT_CHANNELS, channelCount))
-  ).filter((c) => c < channelCount);
   const [imageSetId] = imageSetsFor(state.modelId, sets).many;
-  const top = useComputed(
-    layer && imageSetId && channels.length > 0
-      ? { kind: 'top-activating', modelId: state.modelId, imageSetId, layer: layer.name, channels, k: TOP_K }
-      : null,
-  );
+  const top = useComputed(topActivatingRequest(state, info, imageSetId));
   const labels = new Map(
     sets.flatMap((s) => s.images.map((img) => [img.id, img.label ?? img.file] as const)),
   );
@@ -113,8 +103,4 @@ function ChannelInput({
       />
     </label>
   );
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
 }
