@@ -1,7 +1,8 @@
 import type { CostFacts } from '../../lib/compute/cost';
 import type { ComputeRequest } from '../../lib/protocol/compute';
 import type { ImageCatalog } from '../catalog/images';
-import { listModels, resolveModelSource } from '../models/load';
+import { availableModel } from '../models/catalog';
+import { resolveModelSource } from '../models/load';
 import { ComputeError } from './errors';
 
 /** What a request's cost depends on, read from the catalog without loading any weights. */
@@ -12,8 +13,9 @@ export function createCostFacts(images: ImageCatalog): (request: ComputeRequest)
     let size = inputSizes.get(modelId);
     if (!size) {
       size = (async () => {
-        const listed = (await listModels()).find((m) => m.id === modelId && m.available);
-        if (!listed) throw new ComputeError('bad-request', `unknown model "${modelId}"`);
+        const listed = await availableModel(modelId).catch((error: Error) => {
+          throw new ComputeError('bad-request', error.message);
+        });
         return (await resolveModelSource(listed.id)).manifest.inputSize;
       })();
       inputSizes.set(modelId, size);
