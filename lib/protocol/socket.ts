@@ -7,6 +7,7 @@ import {
   type ComputeProgress,
 } from './compute';
 import type { LoggedEvent } from './events';
+import type { LessonPrepProgress } from './lesson-prep';
 import { displayNameSchema, idSchema, joinCodeSchema, type Role } from './primitives';
 import type { SessionState } from './state';
 
@@ -62,6 +63,9 @@ export const SOCKET_EVENTS = {
   progress: 'compute:progress',
   partial: 'compute:partial',
   cancel: 'compute:cancel',
+  prepare: 'compute:prepare',
+  prepareCancel: 'compute:prepare-cancel',
+  prepared: 'compute:prepared',
 } as const;
 
 export interface ClientToServerEvents {
@@ -71,9 +75,14 @@ export interface ClientToServerEvents {
   'compute:request': (request: unknown, ack: (response: Response<ComputeAccepted>) => void) => void;
   /** This client no longer waits for that key; the job stops at its next batch when nobody else does. */
   'compute:cancel': (request: unknown) => void;
+  /** The instructor asks the server to compute a lesson's results ahead (lib/protocol/lesson-prep.ts). */
+  'compute:prepare': (request: unknown, ack: (response: Response<{ steps: number }>) => void) => void;
+  'compute:prepare-cancel': () => void;
 }
 
 export interface ServerToClientEvents {
+  /** How far the lesson preparation this instructor asked for is. */
+  'compute:prepared': (progress: LessonPrepProgress) => void;
   'session:event': (event: LoggedEvent) => void;
   'session:error': (error: ProtocolError) => void;
   /** A job's state (queued, running, cancelled, failed), sent to the whole session so everyone sees it. */

@@ -8,11 +8,13 @@ import {
   type EncodedComputeResult,
   resultKey,
 } from '../../lib/protocol/compute';
+import { prepareLessonSchema } from '../../lib/protocol/lesson-prep';
 import type { ModelInfoResult } from '../../lib/protocol/results';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/protocol/socket';
 import type { SessionState } from '../../lib/protocol/state';
 import { sharedViewRequests } from '../../lib/session/shared-view';
 import { ComputeError } from '../compute/errors';
+import { type LessonPrep, prepareLesson, statesOfHistory, statesOfPlan } from '../compute/lesson-prep';
 import type { ComputeService } from '../compute/service';
 import { SessionError } from '../session/errors';
 import type { Member, SessionService } from '../session/service';
@@ -43,7 +45,7 @@ export class SharedViewKeys {
 
   constructor(
     private readonly compute: ComputeService,
-    private readonly imageSets: () => string[],
+    readonly imageSets: () => string[],
   ) {}
 
   keys(state: SessionState): Set<string> {
@@ -133,5 +135,32 @@ export function registerComputeHandlers(socket: IoSocket, context: ComputeHandle
     if (parsed.success) compute.release(parsed.data.key, socket.id);
   });
 
-  socket.on('disconnect', () => compute.releaseAll(socket.id));
+  let lesson: LessonPrep | null = null;
+  socket.on('compute:prepare', async (raw, ack) => {
+    await handle(ack, async () => {
+      const member = context.member();
+      if (!member) throw new SessionError('not-joined', 'join a session first');
+      if (member.role !== 'instructor')
+        throw new SessionError('forbidden', 'only the instructor prepares a lesson');
+      const parsed = prepareLessonSchema.safeParse(raw);
+      if (!parsed.success) throw context.badRequest(parsed.error.issues);
+      const states =
+        parsed.data.source === 'history'
+          ? statesOfHistory(member.room.allEvents())
+          : statesOfPlan(parsed.data.steps);
+      lesson?.cancel();
+      lesson = prepareLesson(compute, states, {
+        waiter: { id: `prepare:${socket.id}`, room: member.room.id },
+        imageSets: context.sharedView.imageSets(),
+        onProgress: (progress) => socket.emit('compute:prepared', progress),
+      });
+      return { steps: states.length };
+    });
+  });
+  socket.on('compute:prepare-cancel', () => lesson?.cancel());
+
+  socket.on('disconnect', () => {
+    lesson?.cancel();
+    compute.releaseAll(socket.id);
+  });
 }
