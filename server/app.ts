@@ -5,6 +5,7 @@ import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
 import { joinCluster } from './cluster';
 import { initComputeBackend } from './compute/backend';
+import { BullComputeQueue } from './compute/bull-queue';
 import { createCostFacts } from './compute/cost-facts';
 import { JobCounts } from './compute/job-counts';
 import { COMPUTE_LIMITS, type ComputeLimits } from './compute/limits';
@@ -40,6 +41,8 @@ export interface AppOptions {
   computeWorkers?: number;
   /** Compute bounds (docs/limits.md); tests lower them. */
   computeLimits?: Partial<ComputeLimits>;
+  /** With a Redis: send jobs to compute worker processes through BullMQ (default), or keep them in this process. */
+  computeQueue?: boolean;
   /** The compute worker script (tests substitute one that can trap). */
   computeWorkerEntry?: URL;
   log?: Logger;
@@ -78,26 +81,28 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   const images = await ImageCatalog.discover();
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
   const limits = { ...COMPUTE_LIMITS, ...options.computeLimits };
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  redis?.on('error', (error) => log.warn({ err: error }, 'Redis (compute)'));
+  const resultStore = new DatabaseResultStore(db);
+  // With a shared Redis, jobs go to compute worker processes (npm run worker); alone, to this process's threads.
+  const queued = redis !== undefined && workers > 0 && (options.computeQueue ?? true);
   const pool =
-    workers > 0
+    workers > 0 && !queued
       ? new WorkerPool({ size: workers, entry: options.computeWorkerEntry, budgetMs: limits.timeBudgetMs })
       : null;
-  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
-  const countsRedis = redisUrl
-    ? new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
-    : undefined;
-  countsRedis?.on('error', (error) => log.warn({ err: error }, 'Redis (compute job counts)'));
+  const queue = queued && redis ? new BullComputeQueue(redis, resultStore, options.redisStream) : null;
   const compute = new ComputeService(
-    pool,
+    queue ?? pool,
     {
-      enabled: pool !== null,
+      enabled: (queue ?? pool) !== null,
       maxPending: limits.maxPending,
       cacheBytes: 256 * 1024 * 1024,
       maxForwardPasses: limits.maxForwardPasses,
       costFacts: createCostFacts(images),
-      counts: new JobCounts(limits.jobCounts, { redis: countsRedis, prefix: options.redisStream }),
+      counts: new JobCounts(limits.jobCounts, { redis, prefix: options.redisStream }),
     },
-    new DatabaseResultStore(db),
+    resultStore,
   );
   const replays = new ReplayService(db, store, new AssetHasher(models, images));
   const handleApi = createApiHandler({
@@ -150,7 +155,8 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       await sessions.drain();
       await db.$disconnect();
       await pool?.close();
-      countsRedis?.disconnect();
+      await queue?.close();
+      redis?.disconnect();
       await cluster?.close();
     },
   };

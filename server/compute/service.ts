@@ -13,7 +13,7 @@ import {
 import { ComputeError } from './errors';
 import type { JobCounts, JobOwner } from './job-counts';
 import type { ResultStore } from './result-store';
-import type { PoolJob, WorkerPool } from './worker-pool';
+import type { JobQueue, PoolJob } from './worker-pool';
 
 export interface ComputeServiceOptions {
   /** Off: every request is answered "unavailable" and browsers compute (CONVLENS_SERVER_COMPUTE=off). */
@@ -82,7 +82,7 @@ export class ComputeService {
   private anonymous = 0;
 
   constructor(
-    private readonly pool: WorkerPool | null,
+    private readonly pool: JobQueue | null,
     private readonly options: ComputeServiceOptions,
     private readonly store: ResultStore | null = null,
   ) {}

@@ -30,6 +30,13 @@ export interface PoolJob {
   setPriority(priority: ComputePriority): void;
 }
 
+/** Where the compute service sends jobs: this process's worker threads, or a queue to worker processes. */
+export interface JobQueue {
+  /** Jobs queued or running for this server. */
+  readonly pending: number;
+  submit(request: ComputeRequest, options?: SubmitOptions): PoolJob;
+}
+
 export interface WorkerPoolOptions {
   /** Worker threads (default: one per core, at most 4). */
   size?: number;
@@ -67,7 +74,7 @@ const DEFAULT_ENTRY = new URL('./compute-worker-entry.mjs', import.meta.url);
  * cores). The queue serves the shared view first. A worker whose job traps or runs out of
  * memory is replaced; only that job fails.
  */
-export class WorkerPool {
+export class WorkerPool implements JobQueue {
   readonly size: number;
   readonly budgetMs: number;
   private readonly graceMs: number;
