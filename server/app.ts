@@ -78,7 +78,7 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   const store = new SessionStore(db);
   const models = await ModelFiles.open(log);
   const sessions = new SessionService(store, (id) => models.has(id));
-  const images = await ImageCatalog.discover();
+  const images = await ImageCatalog.discover({ log });
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
   const limits = { ...COMPUTE_LIMITS, ...options.computeLimits };
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL;

@@ -34,3 +34,26 @@ export interface HealthReport {
 export interface HttpErrorBody {
   error: { code: string; message: string; fields?: Record<string, string[]> };
 }
+
+/** An image of the server's catalog, as GET /api/images lists it and GET /api/images/<set>/<file> describes it. */
+export interface CatalogImage {
+  /** `<set>/<file>`: the id events, compute requests and URLs use. */
+  id: string;
+  file: string;
+  /** A human name where one is known: the class of a pack photo, the digit of a built-in image. */
+  label?: string;
+  /** The file name an uploaded image was sent with (sanitised, at most 120 characters). */
+  originalName?: string;
+}
+
+export interface CatalogImageSet {
+  id: string;
+  name: string;
+  images: CatalogImage[];
+}
+
+/** POST /api/models answers with the stored model's content id. */
+export interface ModelUploadResult {
+  id: string;
+  name: string;
+}

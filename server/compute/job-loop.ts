@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { RunOptions } from '../../lib/compute/run';
 import type { ComputeRequest } from '../../lib/protocol/compute';
+import { clientMessage } from '../client-message';
 import type { JobFailure, WorkerMessage, WorkerReply } from './worker-messages';
 
 /** Computes one request inside a worker thread: the result encoded, and the backend that computed it. */
@@ -74,6 +75,6 @@ function failureMessage(code: JobFailure, error: unknown, budgetMs: number): str
     case 'compute-failed':
       return 'the compute worker failed (out of memory or a WebAssembly trap) and was replaced';
     case 'bad-request':
-      return error instanceof Error ? error.message : String(error);
+      return clientMessage(error);
   }
 }

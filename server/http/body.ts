@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { HttpErrorBody } from '../../lib/protocol/http';
+import { withoutServerPaths } from '../client-message';
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
@@ -65,7 +66,9 @@ export function sendError(res: ServerResponse, error: unknown): void {
     error instanceof HttpError
       ? error
       : new HttpError(500, 'internal', 'the server could not answer that request');
-  const body: HttpErrorBody = { error: { code: e.code, message: e.message, fields: e.fields } };
+  const body: HttpErrorBody = {
+    error: { code: e.code, message: withoutServerPaths(e.message), fields: e.fields },
+  };
   sendJson(res, e.status, body);
 }
 

@@ -1,19 +1,17 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import type { HwcPixels } from '../../lib/models/preprocess';
+import type { CatalogImage, CatalogImageSet, ModelUploadResult } from '../../lib/protocol/http';
 import type { ImageCatalog } from '../catalog/images';
-import type { ModelFiles } from '../catalog/model-files';
+import type { ModelFiles, ServedModel } from '../catalog/model-files';
 import { decodeForModel } from '../images/decode';
+import { ImageUploadError, MAX_IMAGE_UPLOAD_BYTES, storeImageUpload } from '../images/upload';
+import { ModelUnavailableError } from '../models/catalog';
 import { HttpError, sendJson } from './body';
 import { sendFile } from './files';
 import { receiveModelUpload } from './model-upload';
-
-export const MAX_IMAGE_UPLOAD_BYTES = 8 * 1024 * 1024;
-const MAX_IMAGE_PIXELS = 40_000_000;
 
 export interface CatalogDeps {
   models: ModelFiles;
@@ -43,15 +41,14 @@ export async function routeCatalog(
   }
   if (pathname === '/api/models' && method === 'POST') {
     const manifest = await receiveModelUpload(req);
-    sendJson(res, 201, { id: manifest.id, name: manifest.name });
+    const result: ModelUploadResult = { id: manifest.id, name: manifest.name };
+    sendJson(res, 201, result);
     return true;
   }
   const modelFile = /^\/api\/models\/([^/]+)\/([^/]+)$/.exec(pathname);
   if (modelFile && method === 'GET') {
     const [, id, file] = modelFile.map(decodeURIComponent);
-    const served = await deps.models.get(id).catch((error: Error) => {
-      throw new HttpError(404, 'not-found', error.message);
-    });
+    const served = await servedModel(id, deps);
     if (file === 'manifest.json') {
       sendJson(res, 200, served.manifest);
       return true;
@@ -61,11 +58,8 @@ export async function routeCatalog(
     return true;
   }
   if (pathname === '/api/images' && method === 'GET') {
-    // Uploads are not listed: each is reachable by its unguessable content-hash id, which only
-    // the sessions that use it carry.
-    const sets = deps.images
-      .list()
-      .filter((set) => set.id !== 'uploads')
+    const sets: CatalogImageSet[] = deps.images
+      .listed()
       .map((set) => ({ id: set.id, name: set.name, images: set.images }));
     sendJson(res, 200, { sets });
     return true;
@@ -79,6 +73,13 @@ export async function routeCatalog(
     const path = deps.images.resolve(decodeURIComponent(imageFile[1]));
     if (!path) throw new HttpError(404, 'not-found', 'no such image');
     await sendFile(res, path, 86_400);
+    return true;
+  }
+  const imageInfo = /^\/api\/images\/([^/]+\/[^/]+)$/.exec(pathname);
+  if (imageInfo && method === 'GET') {
+    const image: CatalogImage | null = await deps.images.describe(decodeURIComponent(imageInfo[1]));
+    if (!image) throw new HttpError(404, 'not-found', 'no such image');
+    sendJson(res, 200, image);
     return true;
   }
   const pixels = /^\/api\/(pixels|crops)\/([^/]+)\/(.+)$/.exec(pathname);
@@ -97,8 +98,11 @@ export async function routeCatalog(
   return false;
 }
 
-/** A JPEG or PNG body, at most 8 MiB, that sharp can decode; stored by content hash. */
-async function acceptImageUpload(req: IncomingMessage, images: ImageCatalog): Promise<{ id: string }> {
+/**
+ * A JPEG or PNG body, at most 8 MiB, that sharp can decode; stored by content hash. `?name=` carries the
+ * file name it was picked under, kept (sanitised) as the image's original name.
+ */
+async function acceptImageUpload(req: IncomingMessage, images: ImageCatalog): Promise<CatalogImage> {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
   if (type !== 'image/jpeg' && type !== 'image/png') {
     throw new HttpError(
@@ -107,42 +111,38 @@ async function acceptImageUpload(req: IncomingMessage, images: ImageCatalog): Pr
       'upload a JPEG or PNG image (Content-Type image/jpeg or image/png)',
     );
   }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_IMAGE_UPLOAD_BYTES) throw new HttpError(413, 'too-large', 'images are limited to 8 MiB');
+  const tooLarge = () => new HttpError(413, 'too-large', 'images are limited to 8 MiB');
+  if (Number(req.headers['content-length'] ?? 0) > MAX_IMAGE_UPLOAD_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_IMAGE_UPLOAD_BYTES) throw new HttpError(413, 'too-large', 'images are limited to 8 MiB');
+    if (size > MAX_IMAGE_UPLOAD_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
-  const bytes = Buffer.concat(chunks);
-  let format: string | undefined;
-  try {
-    const meta = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
-    format = meta.format;
-    if (!meta.width || !meta.height) throw new Error('no size');
-    await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).stats();
-  } catch {
-    throw new HttpError(400, 'bad-image', 'the file is not a readable JPEG or PNG image');
-  }
-  if (format !== 'jpeg' && format !== 'png') {
-    throw new HttpError(400, 'bad-image', `the file is ${format ?? 'not an image'}, not a JPEG or PNG`);
-  }
-  const file = `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${format === 'jpeg' ? 'jpg' : 'png'}`;
-  await mkdir(images.uploadsDir, { recursive: true });
-  await writeFile(join(images.uploadsDir, file), bytes);
-  return { id: images.addUpload(file).id };
+  const sentName = new URL(req.url ?? '/', 'http://localhost').searchParams.get('name');
+  const stored = await storeImageUpload(Buffer.concat(chunks), images.uploadsDir, sentName).catch((error) => {
+    if (error instanceof ImageUploadError) throw new HttpError(400, 'bad-image', error.message);
+    throw error;
+  });
+  return images.addUpload(stored.file, stored.originalName);
+}
+
+function servedModel(modelId: string, deps: CatalogDeps): Promise<ServedModel> {
+  return deps.models.get(modelId).catch((error: Error) => {
+    if (error instanceof ModelUnavailableError) throw new HttpError(404, 'not-found', error.message);
+    throw error;
+  });
 }
 
 /** An image decoded by the server (sharp) at a model's input size. */
 async function modelInput(modelId: string, imageId: string, deps: CatalogDeps): Promise<HwcPixels> {
   const path = deps.images.resolve(imageId);
   if (!path) throw new HttpError(404, 'not-found', 'no such image');
-  const served = await deps.models.get(modelId).catch((error: Error) => {
-    throw new HttpError(404, 'not-found', error.message);
+  const served = await servedModel(modelId, deps);
+  return decodeForModel(path, served.manifest).catch((error: Error) => {
+    throw new HttpError(422, 'bad-image', error.message);
   });
-  return decodeForModel(path, served.manifest);
 }
 
 /** Raw HWC bytes: browsers computing by themselves use these, so their input is the server's to the byte. */

@@ -1,9 +1,11 @@
 // Decoding images on the server with sharp: JPEG/PNG/WebP, grayscale or CMYK, EXIF-rotated, alpha flattened,
 // then the manifest's resize-and-crop plan (shared with the browser) → 8-bit pixels at the model input size.
+import { basename } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { type HwcPixels, pixelsToInputTensor, resizePlan, type Size } from '@/lib/models/preprocess';
 import type { ModelManifest } from '@/lib/models/types';
 import type { Tensor4D, Tf } from '@/lib/tf';
+import { withoutServerPaths } from '@/server/client-message';
 
 export type ImageInput = string | Buffer | Uint8Array;
 
@@ -84,11 +86,12 @@ async function guard<T>(input: ImageInput, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    const message = (error as Error).message.replace(/\s+/g, ' ').trim();
+    const message = withoutServerPaths((error as Error).message.replace(/\s+/g, ' ').trim());
     throw new Error(`cannot decode image ${nameOf(input)}: ${message}`);
   }
 }
 
+/** The file's name (never its folder: messages reach clients) or the buffer's size. */
 function nameOf(input: ImageInput): string {
-  return typeof input === 'string' ? input : `(${input.byteLength} bytes)`;
+  return typeof input === 'string' ? basename(input) : `(${input.byteLength} bytes)`;
 }

@@ -64,11 +64,19 @@ export async function listModels(options: CatalogOptions = {}): Promise<ModelLis
   return listings;
 }
 
-/** The entry with this id, if it can be used; otherwise an Error saying why (unknown, or its problem). */
+/** A model id that names no usable catalog entry; the message is safe to show a client. */
+export class ModelUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelUnavailableError';
+  }
+}
+
+/** The entry with this id, if it can be used; otherwise a ModelUnavailableError saying why. */
 export async function availableModel(id: string, options: CatalogOptions = {}): Promise<ModelListing> {
   const listed = (await listModels(options)).find((model) => model.id === id);
-  if (!listed) throw new Error(`unknown model "${id}"`);
-  if (!listed.available) throw new Error(`model "${id}" cannot be used: ${listed.problem}`);
+  if (!listed) throw new ModelUnavailableError(`unknown model "${id}"`);
+  if (!listed.available) throw new ModelUnavailableError(`model "${id}" cannot be used: ${listed.problem}`);
   return listed;
 }
 

@@ -19,15 +19,16 @@ export async function directorySource(
   const origin = options.origin ?? { kind: 'directory', location: directory };
   const manifestPath = file && basename(file) === 'manifest.json' ? file : join(directory, 'manifest.json');
   if (await isFile(manifestPath)) {
-    const manifest = parseManifest(await readJson(manifestPath), { where: manifestPath });
+    const where = `${basename(directory)}/manifest.json`;
+    const manifest = parseManifest(await readJson(manifestPath), { where });
     if (/^https:/i.test(manifest.modelUrl)) {
-      throw new Error(`${manifestPath}: modelUrl must be a file next to the manifest for a local model`);
+      throw new Error(`${where}: modelUrl must be a file next to the manifest for a local model`);
     }
     return { manifest, handler: fileSystemHandler(join(directory, manifest.modelUrl)), origin };
   }
   const modelJsonPath = file && basename(file) !== 'manifest.json' ? file : join(directory, 'model.json');
   if (!(await isFile(modelJsonPath))) {
-    throw new Error(`no manifest.json or model.json in ${directory}`);
+    throw new Error(`no manifest.json or model.json in ${basename(directory)}`);
   }
   const pack = await packFor(directory, options.packsDir);
   const manifest = pack
@@ -45,7 +46,7 @@ export async function packSource(pack: PackEntry, packsDir: string): Promise<Mod
   const directory = join(packsDir, pack.directory);
   if (!(await isFile(join(directory, pack.manifest.modelUrl)))) {
     throw new Error(
-      `model ${pack.manifest.id} is a pack, but ${directory} has no ${pack.manifest.modelUrl} ` +
+      `model ${pack.manifest.id} is a pack, but ${pack.directory} in the packs folder has no ${pack.manifest.modelUrl} ` +
         '(set CONVLENS_PACKS_DIR to the folder holding the packs)',
     );
   }
@@ -74,7 +75,7 @@ async function packFor(directory: string, packsDir: string): Promise<PackEntry |
 async function splitPath(path: string): Promise<{ directory: string; file?: string }> {
   const absolute = resolve(path);
   const info = await stat(absolute).catch(() => undefined);
-  if (!info) throw new Error(`${absolute} does not exist`);
+  if (!info) throw new Error(`${path} does not exist`);
   return info.isDirectory() ? { directory: absolute } : { directory: dirname(absolute), file: absolute };
 }
 
@@ -88,13 +89,13 @@ export async function readJson(path: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new Error(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${basename(path)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
     );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${basename(path)} is not valid JSON: ${(error as Error).message}`);
   }
 }
 

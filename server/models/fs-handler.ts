@@ -62,7 +62,7 @@ async function readText(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     throw new Error(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${basename(path)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
     );
   }
 }

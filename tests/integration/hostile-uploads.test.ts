@@ -23,6 +23,7 @@ import { createSession, TestParticipant } from '../helpers/session-client';
 
 const builtin = join(PROJECT_ROOT, 'public/models/mnist-cnn');
 const digitsModelJson = readFileSync(join(builtin, 'model.json'), 'utf8');
+const digitPng = readFileSync(join(PROJECT_ROOT, 'public/images/mnist/003-0.png'));
 const digitsWeights = JSON.parse(digitsModelJson).weightsManifest.flatMap((g: { paths: string[] }) =>
   g.paths.map((name) => ({ name, data: readFileSync(join(builtin, name)) })),
 ) as { name: string; data: Buffer }[];
@@ -158,6 +159,9 @@ describe('hostile uploads against the real server', () => {
         labels: [],
       }),
     );
+    // An uploaded image that no longer decodes (a disk error, a hand-edited folder).
+    mkdirSync(imageUploads, { recursive: true });
+    writeFileSync(join(imageUploads, `${'a'.repeat(32)}.png`), 'not a png any more');
     // A staging folder left by a server that stopped mid-upload an hour ago.
     const stale = join(modelUploads, '.staging-upload-stale-1234');
     mkdirSync(stale);
@@ -332,6 +336,93 @@ describe('hostile uploads against the real server', () => {
       const next = await ask(teacher, { kind: 'predict', modelId: 'mnist-cnn', imageId: 'mnist/003-0.png' });
       teacher.close();
       expect(next.ok && next.value.status).toBe('done');
+    });
+  });
+
+  describe('uploaded images', () => {
+    let id: string;
+    const sendImage = (name: string, data: Buffer = digitPng) =>
+      call(`/api/images?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: new Uint8Array(data),
+      });
+
+    it('keep the name they were sent with, without folders or control characters', async () => {
+      const res = await sendImage('../../etc/my\u202Edigit\u0007  three.png');
+      expect(res.status, res.text).toBe(201);
+      id = res.json.id;
+      expect(res.json).toEqual({ id, file: id.slice('uploads/'.length), originalName: 'mydigit three.png' });
+      expect((await call(`/api/images/${id}`)).json).toEqual(res.json);
+      // The same photo under another name is the same image, with its first name.
+      const again = await sendImage('other.png');
+      expect(again.json).toEqual(res.json);
+      const long = await sendImage(
+        `${'x'.repeat(300)}.png`,
+        Buffer.from(readFileSync(join(PROJECT_ROOT, 'public/images/mnist/001-7.png'))),
+      );
+      expect([...(long.json.originalName as string)].length).toBe(120);
+      expect(long.json.originalName).toMatch(/x…\.png$/);
+    });
+
+    it('compute on the server right after the upload (workers started before it)', async () => {
+      const teacher = await instructor();
+      const answer = await ask(teacher, { kind: 'predict', modelId: 'mnist-cnn', imageId: id });
+      teacher.close();
+      expect(answer.ok && answer.value.status, JSON.stringify(answer)).toBe('done');
+    });
+
+    it('serve the pixels a browser computes from', async () => {
+      const res = await fetch(`${server.url}/api/pixels/mnist-cnn/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-image-height')).toBe('28');
+      expect((await res.arrayBuffer()).byteLength).toBe(28 * 28);
+    });
+
+    it('cannot be enumerated: not listed, and refused as a top-activating image set', async () => {
+      const listing = await call('/api/images');
+      expect(listing.text).not.toContain(id);
+      const teacher = await instructor();
+      const answer = await ask(teacher, {
+        kind: 'top-activating',
+        modelId: 'mnist-cnn',
+        imageSetId: 'uploads',
+        layer: 'conv1',
+        channels: [0],
+        k: 4,
+      });
+      teacher.close();
+      expect(answer.ok).toBe(false);
+      expect(JSON.stringify(answer)).not.toContain(id.slice('uploads/'.length, 20));
+      if (!answer.ok) expect(answer.error.message).toMatch(/image set "uploads" cannot be read whole/);
+    });
+
+    it('an image that no longer decodes fails with its file name only', async () => {
+      const broken = `uploads/${'a'.repeat(32)}.png`;
+      const pixels = await call(`/api/pixels/mnist-cnn/${broken}`);
+      expect(pixels.status).toBe(422);
+      expect(pixels.json.error.message).toMatch(new RegExp(`cannot decode image ${'a'.repeat(32)}\\.png`));
+      const teacher = await instructor();
+      const answer = await ask(teacher, { kind: 'predict', modelId: 'mnist-cnn', imageId: broken });
+      teacher.close();
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) expect(answer.error.message).toMatch(/cannot decode image a+\.png/);
+    });
+  });
+
+  describe('catalog images', () => {
+    it('carry a human label where one is known: the digit, the ImageNet class', async () => {
+      const { json: listing } = await call('/api/images');
+      const sets = listing.sets as { id: string; images: { file: string; label?: string }[] }[];
+      const image = (set: string, file: string) =>
+        sets.find((s) => s.id === set)?.images.find((i) => i.file === file);
+      expect(image('mnist', '003-0.png')?.label).toBe('0');
+      if (!sets.some((s) => s.id === 'imagenet-sample'))
+        return console.warn('no packs: pack labels not checked');
+      expect(image('imagenet-sample', 'n01440764_tench.JPEG')?.label).toMatch(/^tench/);
+      expect(image('imagenet-sample', "n03590841_jack-o'-lantern.JPEG")?.label).toMatch(/^jack-o'-lantern/);
+      expect(sets.find((s) => s.id === 'imagenet-sample')?.images.every((i) => i.label)).toBe(true);
+      expect(image('tiny-imagenet', 'panda_1.jpeg')?.label).toBe('red panda');
     });
   });
 

@@ -27,7 +27,7 @@ export function InstructorControls({
     event.target.value = '';
     if (!file) return;
     setUploadError(null);
-    const res = await fetch('/api/images', {
+    const res = await fetch(`/api/images?name=${encodeURIComponent(file.name)}`, {
       method: 'POST',
       headers: { 'content-type': file.type },
       body: file,
