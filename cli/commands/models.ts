@@ -4,13 +4,14 @@ import type { Command } from '../command';
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'built-in models and packs, and whether each is available here',
+  summary: 'built-in models, uploads and packs, and whether each is available here (or why not)',
   async run({ print }) {
     const models = await listModels();
     const text = models
-      .map(
-        (m) => `${m.id.padEnd(20)} ${m.kind.padEnd(8)} ${m.available ? 'available' : 'missing  '} ${m.name}`,
-      )
+      .map((m) => {
+        const state = m.available ? 'available' : m.kind === 'pack' ? 'missing  ' : 'skipped  ';
+        return `${m.id.padEnd(20)} ${m.kind.padEnd(8)} ${state} ${m.available ? m.name : (m.problem ?? m.name)}`;
+      })
       .join('\n');
     print(models, text);
   },
