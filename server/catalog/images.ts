@@ -137,6 +137,17 @@ export class ImageCatalog {
     return this.sets.get(id);
   }
 
+  /**
+   * A set compute may read whole (top-activating images): a listed one. Throws for any other, so the uploads
+   * set, reachable only image by image, can never be enumerated through a computation.
+   */
+  wholeSet(id: string): ImageSet {
+    const set = this.sets.get(id);
+    if (!set) throw new Error(`unknown image set "${id}"`);
+    if (!set.listed) throw new Error(`image set "${id}" cannot be read whole`);
+    return set;
+  }
+
   addUpload(file: string, originalName?: string): ImageEntry {
     const set = this.sets.get(UPLOADS_SET);
     if (!set) throw new Error('no uploads set');

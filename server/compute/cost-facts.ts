@@ -24,9 +24,16 @@ export function createCostFacts(images: ImageCatalog): (request: ComputeRequest)
     return size;
   }
 
+  function wholeSetSize(setId: string): number {
+    try {
+      return images.wholeSet(setId).images.length;
+    } catch (error) {
+      throw new ComputeError('bad-request', (error as Error).message);
+    }
+  }
+
   return async (request) => ({
     inputSize: await inputSize(request.modelId),
-    imageSetSize:
-      request.kind === 'top-activating' ? images.set(request.imageSetId)?.images.length : undefined,
+    imageSetSize: request.kind === 'top-activating' ? wholeSetSize(request.imageSetId) : undefined,
   });
 }

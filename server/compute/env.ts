@@ -52,12 +52,9 @@ export function createServerComputeEnv(tf: Tf, images: ImageCatalog): ComputeEnv
       return decodeForModel(pathOf(imageId), model.manifest);
     },
     async openImageSet(setId, model) {
-      const set = images.set(setId);
-      if (!set) throw new Error(`unknown image set "${setId}"`);
-      // Uploads are reachable one by one by their content-hash id; reading the set whole would list them.
-      if (!set.listed) throw new Error(`image set "${setId}" cannot be read whole`);
+      const set = images.wholeSet(setId);
       async function* read(): AsyncGenerator<SourceImage> {
-        for (const entry of set!.images) {
+        for (const entry of set.images) {
           yield { id: entry.id, pixels: await decodeForModel(pathOf(entry.id), model.manifest) };
         }
       }
