@@ -15,7 +15,7 @@ export async function imagenetLabeler(classIndexPath: string): Promise<(file: st
 }
 
 /** The CNN Explainer photos' name prefixes and TinyVGG's class names (see the pack's SOURCE.md). */
-const TINY_IMAGENET_CLASSES: Record<string, string> = {
+export const TINY_IMAGENET_CLASSES: Readonly<Record<string, string>> = {
   boat: 'lifeboat',
   bug: 'ladybug',
   pizza: 'pizza',

@@ -1,41 +1,24 @@
 // An uploaded photo computes in a browser exactly as on the server: the browser fetches the model and the
 // server-decoded pixels of the upload (/api/pixels/<model>/uploads/<hash>.png) and runs the same code.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { build } from 'esbuild';
 import { runCompute } from '@/lib/compute/run';
 import type { CatalogImage } from '@/lib/protocol/http';
 import { ImageCatalog } from '@/server/catalog/images';
 import { createServerComputeEnv } from '@/server/compute/env';
+import { bundleForBrowser } from './support/bundle';
 
 const root = path.resolve(import.meta.dirname, '../..');
-let bundleDir: string;
-let bundle: Buffer;
+let bundle: string;
 
 test.beforeAll(async () => {
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'upload-compute-'));
-  const outfile = path.join(bundleDir, 'upload-entry.js');
-  await build({
-    entryPoints: [path.join(import.meta.dirname, 'fixtures/upload-entry.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    outfile,
-    tsconfig: path.join(root, 'tsconfig.json'),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  bundle = readFileSync(outfile);
+  bundle = await bundleForBrowser(path.join(import.meta.dirname, 'fixtures/upload-entry.ts'));
   await tf.setBackend('wasm');
   await tf.ready();
 });
-
-test.afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
 test('a freshly uploaded photo computes in the browser with the server’s numbers', async ({
   page,
@@ -52,7 +35,7 @@ test('a freshly uploaded photo computes in the browser with the server’s numbe
 
   // Any page of the server's origin will do: the bundle brings its own code.
   await page.goto('/api/health');
-  await page.addScriptTag({ content: bundle.toString('utf8') });
+  await page.addScriptTag({ content: bundle });
   const inBrowser = await page.evaluate(([model, image]) => window.predictInBrowser(model, image), [
     'mnist-cnn',
     uploaded.id,

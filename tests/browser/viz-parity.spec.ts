@@ -1,19 +1,18 @@
 // Same numbers everywhere: the lib/viz computations run in Chromium on webgl and wasm and in Node on
 // wasm, on the same pixels, must agree. The page is a bundle of lib/viz served through page.route,
 // so this test needs none of the app's pages.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, type Route, test } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { build } from 'esbuild';
 import { findPack } from '@/lib/models/packs';
 import type { LoadedModel, ModelManifest } from '@/lib/models/types';
 import { decodeForModel } from '@/server/images/decode';
 import { readPackManifest } from '@/server/models/directory';
 import { loadServerModel } from '@/server/models/load';
 import { type ParityInputs, type ParityResults, runParitySuite } from './fixtures/parity-suite';
+import { bundleForBrowser } from './support/bundle';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const packsDir = path.resolve(root, '../shared/packs');
@@ -67,8 +66,7 @@ const cases: Case[] = [
 ];
 
 let tinyManifest: ModelManifest | undefined;
-let bundleDir: string;
-let bundle: Buffer;
+let bundle: string;
 
 function readIfExists(file: string): Buffer | undefined {
   return existsSync(file) ? readFileSync(file) : undefined;
@@ -83,27 +81,10 @@ function listImages(dir: string, count: number): { id: string; file: string }[] 
 }
 
 test.beforeAll(async () => {
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'viz-parity-'));
-  const outfile = path.join(bundleDir, 'viz-entry.js');
-  await build({
-    entryPoints: [path.join(import.meta.dirname, 'fixtures/viz-entry.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    outfile,
-    tsconfig: path.join(root, 'tsconfig.json'),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'error',
-  });
-  bundle = readFileSync(outfile);
+  bundle = await bundleForBrowser(path.join(import.meta.dirname, 'fixtures/viz-entry.ts'));
   if (hasPacks) tinyManifest = { ...(await readPackManifest(tinyPack, packsDir)), modelUrl: 'model.json' };
   await tf.setBackend('wasm');
   await tf.ready();
-});
-
-test.afterAll(() => {
-  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 async function serve(page: Page, testCase: Case): Promise<void> {

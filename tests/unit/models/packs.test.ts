@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKS } from '@/lib/models/packs';
 import type { Box, LoadedModel } from '@/lib/models/types';
 import { layerReceptiveFields, neuronReceptiveField } from '@/lib/viz/receptive-field';
+import { TINY_IMAGENET_CLASSES } from '@/server/catalog/image-labels';
 import { imageToInputTensor } from '@/server/images/decode';
 import { loadServerModel } from '@/server/models/load';
 import { modelPaths } from '@/server/models/paths';
@@ -66,25 +67,13 @@ describe.skipIf(!packsPresent)('ImageNet packs', () => {
 
   it('TinyVGG gets most of its 20 class images right', async () => {
     const loaded = await loadServerModel(tf, 'tinyvgg');
-    const classOf: Record<string, string> = {
-      boat: 'lifeboat',
-      bug: 'ladybug',
-      pizza: 'pizza',
-      pepper: 'bell pepper',
-      bus: 'school bus',
-      koala: 'koala',
-      espresso: 'espresso',
-      panda: 'red panda',
-      orange: 'orange',
-      car: 'sport car',
-    };
     let correct = 0;
-    for (const prefix of Object.keys(classOf)) {
+    for (const [prefix, label] of Object.entries(TINY_IMAGENET_CLASSES)) {
       for (let i = 1; i <= 5; i++) {
         const file = join(packsDir, `images/cnn-explainer-tiny-imagenet/${prefix}_${i}.jpeg`);
         if (!existsSync(file)) continue;
         const [best] = await top(loaded, file, 1);
-        if (best.label === classOf[prefix]) correct++;
+        if (best.label === label) correct++;
       }
     }
     expect(correct).toBeGreaterThanOrEqual(13); // 14/20 reported in the pack's SOURCE.md
