@@ -3,7 +3,7 @@
 // objective for both), and its own channel ÷ the mean of the layer's other channels. Default settings
 // (256 steps, learning rate 0.05, the model's input size, seed 0) on the wasm backend.
 // Usage: npm run bench:feature-vis-ratios -- [--models mnist-cnn,mobilenet-v1-0.75,squeezenet-1.0] [--steps 256]
-//        [--limit 1000] [--no-write]
+//        [--lr 0.05] [--limit 1000] [--no-write]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,7 +68,7 @@ function channelsOf(loaded: LoadedModel, layer: string): number {
   return info.outputShape[info.outputShape.length - 1];
 }
 
-async function measureModel(plan: Plan, steps: number, limit: number): Promise<Row[]> {
+async function measureModel(plan: Plan, steps: number, learningRate: number, limit: number): Promise<Row[]> {
   const loaded = await loadServerModel(tf, plan.model);
   const files = imageFilesIn(plan.photos()).slice(0, limit);
   const rows: Row[] = [];
@@ -80,6 +80,7 @@ async function measureModel(plan: Plan, steps: number, limit: number): Promise<R
         const result = await featureVisualization(tf, loaded, {
           objective: { kind: 'channel', layer, channel },
           steps,
+          learningRate,
           previewEvery: 0,
         });
         const seconds = (performance.now() - started) / 1000;
@@ -115,10 +116,10 @@ const median = (values: number[]) => {
 const geometricMean = (values: number[]) =>
   Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 
-function report(rows: Row[], command: string, steps: number): string {
+function report(rows: Row[], command: string, steps: number, learningRate: number): string {
   const lines = [
     START,
-    `Measured with \`${command}\` (${new Date().toISOString().slice(0, 10)}; wasm backend, ${steps} steps, learning rate 0.05, the model's input size, seed 0; the machine was shared with other work, so the times are long).`,
+    `Measured with \`${command}\` (${new Date().toISOString().slice(0, 10)}; wasm backend, ${steps} steps, learning rate ${learningRate}, the model's input size, seed 0; the machine was shared with other work, so the times are long).`,
     '',
     '| model | layer | channel | optimised | best photo | ÷ best photo | own ÷ other channels | time (s) |',
     '| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |',
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
     options: {
       models: { type: 'string', default: PLANS.map((p) => p.model).join(',') },
       steps: { type: 'string', default: '256' },
+      lr: { type: 'string', default: '0.05' },
       limit: { type: 'string', default: '1000' },
       'no-write': { type: 'boolean', default: false },
     },
@@ -162,10 +164,10 @@ async function main(): Promise<void> {
       continue;
     }
     console.error(`${plan.model}:`);
-    rows.push(...(await measureModel(plan, steps, Number(values.limit))));
+    rows.push(...(await measureModel(plan, steps, Number(values.lr), Number(values.limit))));
   }
   const command = `npm run bench:feature-vis-ratios${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const table = report(rows, command, steps);
+  const table = report(rows, command, steps, Number(values.lr));
   console.log(table);
   if (values['no-write']) return;
   const docs = path.join(PROJECT_ROOT, 'docs/viz.md');

@@ -10,7 +10,7 @@ export interface CostFacts {
 
 /**
  * How many forward passes a request takes, known before it is queued: occlusion
- * positions (rows·cols), images scanned, or one pass. The server refuses requests
+ * positions (rows·cols), images scanned, three per feature-visualisation step and image, or one pass. The server refuses requests
  * over its limit (docs/limits.md) before any work starts.
  */
 export function forwardPasses(request: ComputeRequest, facts: CostFacts): number {
@@ -33,6 +33,9 @@ export function forwardPasses(request: ComputeRequest, facts: CostFacts): number
     }
     case 'top-activating':
       return facts.imageSetSize ?? 0;
+    case 'feature-vis':
+      // Each step is a forward and a backward pass (about two more) per image.
+      return request.steps * request.images * 3;
     default:
       return assertNever(request);
   }

@@ -5,6 +5,7 @@ import type { LoadedModel } from '../models/types';
 import type { ComputeRequest } from '../protocol/compute';
 import type { Tf } from '../tf';
 import { featureMaps } from '../viz/activations';
+import { featureVisualization } from '../viz/feature-vis';
 import {
   convLayerNames,
   filterSimilarity,
@@ -27,6 +28,9 @@ export interface ComputeEnv {
   loadImage(imageId: string, model: LoadedModel): Promise<PixelImage>;
   openImageSet(setId: string, model: LoadedModel): Promise<{ total: number; images: ImageSource }>;
 }
+
+/** Steps between feature-visualisation previews (after steps 1, 2, 4 and 8 too): ~16 images a run. */
+const FEATURE_VIS_PREVIEW_EVERY = 16;
 
 export interface RunOptions {
   onProgress?: (progress: { done: number; total?: number }) => void;
@@ -113,6 +117,22 @@ async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOp
         },
       );
     }
+    case 'feature-vis':
+      return featureVisualization(
+        tf,
+        model,
+        {
+          objective: request.objective,
+          steps: request.steps,
+          learningRate: request.learningRate,
+          size: request.size ?? undefined,
+          seed: request.seed,
+          images: request.images,
+          diversity: request.diversity,
+          previewEvery: FEATURE_VIS_PREVIEW_EVERY,
+        },
+        { onPreview: options.onPartial, onProgress: options.onProgress, signal: options.signal },
+      );
     default:
       return assertNever(request);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { featureVisParamsSchema } from './compute';
 import { exerciseActionSchemas } from './exercise';
 import {
   computeBackendSchema,
@@ -12,7 +13,7 @@ import {
 
 export { OCCLUSION_FILLS };
 
-export const VIEWS = ['receptive-field', 'top-activating', 'filters', 'occlusion'] as const;
+export const VIEWS = ['receptive-field', 'top-activating', 'filters', 'occlusion', 'feature-vis'] as const;
 export const viewSchema = z.enum(VIEWS);
 export type View = z.infer<typeof viewSchema>;
 
@@ -53,6 +54,8 @@ export const actionSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('occlusion.set'), params: occlusionParamsSchema }),
   z.object({ type: z.literal('filters.set'), display: filterDisplaySchema }),
+  /** The feature visualisation the class watches form (null: none started). */
+  z.object({ type: z.literal('featureVis.set'), params: featureVisParamsSchema.nullable() }),
   z.object({ type: z.literal('probe.set'), probe: probeSchema.nullable() }),
   z.object({ type: z.literal('mode.set'), mode: z.enum(['follow', 'free']) }),
   /** Where derived results are computed: the server, or each browser by itself. */

@@ -40,6 +40,50 @@ export const probeRequestSchema = z.object({
   x: cell,
 });
 
+const unitIndex = z.number().int().min(0).max(100_000);
+
+/** What a feature visualisation excites: a channel's mean over positions, one neuron, or a class logit. */
+export const featureVisObjectiveSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('channel'), layer: layerNameSchema, channel: unitIndex }),
+  z.object({
+    kind: z.literal('neuron'),
+    layer: layerNameSchema,
+    channel: unitIndex,
+    y: unitIndex,
+    x: unitIndex,
+  }),
+  z.object({ kind: z.literal('class'), classIndex: unitIndex }),
+]);
+export type FeatureVisObjective = z.infer<typeof featureVisObjectiveSchema>;
+
+/** How a feature visualisation is optimised (docs/viz.md); the caps bound one request's work (docs/limits.md). */
+export const featureVisParamsSchema = z.object({
+  objective: featureVisObjectiveSchema,
+  steps: z.number().int().min(1).max(512),
+  learningRate: z.number().min(0.001).max(0.5),
+  /** Longer side of the optimised image, up to the model's input side; null: the input side. */
+  size: z.number().int().min(8).max(512).nullable(),
+  seed: z.number().int().min(0).max(0x7fffffff),
+  /** Images optimised together, pushed apart by `diversity`. */
+  images: z.number().int().min(1).max(4),
+  diversity: z.number().min(0).max(10),
+});
+export type FeatureVisParams = z.infer<typeof featureVisParamsSchema>;
+
+export const FEATURE_VIS_DEFAULTS: Omit<FeatureVisParams, 'objective'> = {
+  steps: 256,
+  learningRate: 0.05,
+  size: null,
+  seed: 0,
+  images: 1,
+  diversity: 0,
+};
+
+export const featureVisRequestSchema = featureVisParamsSchema.extend({
+  kind: z.literal('feature-vis'),
+  modelId: modelIdSchema,
+});
+
 /**
  * A derived result, named by what it is a function of. The same request gives
  * the same numbers on the server and in any browser, so it is cached by its key.
@@ -64,6 +108,7 @@ export const computeRequestSchema = z.discriminatedUnion('kind', [
     channels: z.array(z.number().int().min(0).max(100_000)).min(1).max(64),
     k: z.number().int().min(1).max(32),
   }),
+  featureVisRequestSchema,
 ]);
 export type ComputeRequest = z.infer<typeof computeRequestSchema>;
 export type ComputeKind = ComputeRequest['kind'];

@@ -1,4 +1,5 @@
 // What each kind of compute request produces: the same shapes on the server, in browsers and in replays.
+import type { FeatureVisObjective } from './compute';
 import type { Box, LayerInfo, ModelManifest } from './model';
 
 /** An RGBA image, e.g. one filter drawn as a tile; feeds ImageData or sharp's raw input directly. */
@@ -106,6 +107,35 @@ export interface ModelInfoResult {
   layers: LayerInfo[];
 }
 
+/** Interleaved 8-bit pixels, row-major, channels last (HWC). */
+export interface PixelImage {
+  height: number;
+  width: number;
+  channels: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/**
+ * Images optimised to excite a channel, a neuron or a class. Previews on the way have the same shape with
+ * `step` < `steps`.
+ */
+export interface FeatureVisResult {
+  objective: FeatureVisObjective;
+  /** The layer that was read (for a class: the layer feeding its logit). */
+  layer: string;
+  /** Steps taken so far. */
+  step: number;
+  steps: number;
+  /** [height, width] of the optimised image before it is resized to the model's input. */
+  size: [number, number];
+  /** At the model's input size, 8-bit: exactly what a photo would be. */
+  images: PixelImage[];
+  /** The objective for each image as the model sees its 8-bit pixels (no transform). */
+  values: number[];
+  /** Mean objective at each step so far, under that step's random transforms. */
+  trace: Float32Array;
+}
+
 export interface ComputeResults {
   'model-info': ModelInfoResult;
   predict: PredictResult;
@@ -114,4 +144,5 @@ export interface ComputeResults {
   filters: FiltersResult;
   activations: FeatureMaps;
   'top-activating': TopActivatingResult;
+  'feature-vis': FeatureVisResult;
 }

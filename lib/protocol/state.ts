@@ -1,6 +1,7 @@
 // What a participant's screen is a function of: the state every client folds from the log, and what a join
 // answers with (a snapshot of it). The reducer that builds it lives in lib/session.
 import type { FilterDisplay, OcclusionParams, View } from './actions';
+import type { FeatureVisParams } from './compute';
 import type { ExerciseAnswer, ExerciseResult, ExerciseTask, ExerciseTruth } from './exercise';
 import type { ComputeBackendName, Neuron, Role } from './primitives';
 
@@ -56,6 +57,8 @@ export interface SessionState {
   channels: number[];
   occlusion: OcclusionParams;
   filters: FilterDisplay;
+  /** The feature visualisation the instructor started for the class; null until then. */
+  featureVis: FeatureVisParams | null;
   /** The instructor's live patch position (top-left, model-input pixels); null when not dragging. */
   probe: { y: number; x: number } | null;
   mode: 'follow' | 'free';

@@ -55,6 +55,7 @@ function apply(state: SessionState, { body, seq, at, actor }: LoggedEvent): Sess
         imageId: null,
         occlusion: { ...state.occlusion, classIndex: null },
         filters: { ...state.filters, selected: null },
+        featureVis: null,
       };
     case 'image.set':
       return { ...state, imageId: body.imageId, probe: null };
@@ -78,6 +79,8 @@ function apply(state: SessionState, { body, seq, at, actor }: LoggedEvent): Sess
       return { ...state, occlusion: body.params };
     case 'filters.set':
       return { ...state, filters: body.display };
+    case 'featureVis.set':
+      return { ...state, featureVis: body.params };
     case 'probe.set':
       return { ...state, probe: body.probe };
     case 'mode.set':

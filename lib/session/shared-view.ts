@@ -80,6 +80,32 @@ export function topActivatingRequest(
   };
 }
 
+/**
+ * The feature visualisation the instructor started, and the photos that fire its channel most (shown beside
+ * it); none before it is started, and no photos for a class.
+ */
+export function featureVisRequests(
+  state: SessionState,
+  imageSetId: string | undefined,
+): { vis: Request<'feature-vis'> | null; top: Request<'top-activating'> | null } {
+  const params = state.featureVis;
+  if (!params) return { vis: null, top: null };
+  const vis: Request<'feature-vis'> = { kind: 'feature-vis', modelId: state.modelId, ...params };
+  const { objective } = params;
+  if (objective.kind === 'class' || !imageSetId) return { vis, top: null };
+  return {
+    vis,
+    top: {
+      kind: 'top-activating',
+      modelId: state.modelId,
+      imageSetId,
+      layer: objective.layer,
+      channels: [objective.channel],
+      k: TOP_ACTIVATING_K,
+    },
+  };
+}
+
 /** The convolution layers whose filters can be shown, and the one the filters view shows. */
 export function filtersSelection(
   state: SessionState,
@@ -113,6 +139,12 @@ export function sharedViewRequests(state: SessionState, context: SharedViewConte
     case 'filters': {
       const { layer } = filtersSelection(state, info);
       if (layer) requests.push({ kind: 'filters', modelId, layer });
+      break;
+    }
+    case 'feature-vis': {
+      const { vis, top } = featureVisRequests(state, imageSetsFor(modelId, context.imageSets).many[0]);
+      if (vis) requests.push(vis);
+      if (top) requests.push(top);
       break;
     }
     case 'receptive-field':

@@ -19,6 +19,7 @@ export function initialState(): SessionState {
     channels: [],
     occlusion: DEFAULT_OCCLUSION,
     filters: { normalization: 'per-filter', ordered: false, selected: null },
+    featureVis: null,
     probe: null,
     mode: 'follow',
     compute: 'server',

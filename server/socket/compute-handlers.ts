@@ -29,6 +29,20 @@ export interface ComputeHandlerContext {
   /** Runs a handler under the socket's rate limit and answers its ack (server/socket/index.ts). */
   handle: <T>(ack: unknown, work: () => Promise<T>) => Promise<void>;
   badRequest: (issues: { path: PropertyKey[]; message: string }[]) => SessionError;
+  /** Sends a partial result to every socket of a session room. */
+  toRoom: (room: string, partial: { key: string; result: EncodedComputeResult }) => void;
+}
+
+/** Rooms a partial result (one object, handed to every waiter of its job) was already sent to. */
+const partialsSent = new WeakMap<object, Set<string>>();
+
+function firstTimeInRoom(partial: unknown, room: string): boolean {
+  if (typeof partial !== 'object' || partial === null) return true;
+  const rooms = partialsSent.get(partial) ?? new Set<string>();
+  partialsSent.set(partial, rooms);
+  if (rooms.has(room)) return false;
+  rooms.add(room);
+  return true;
 }
 
 /** Job states go to each session room that waits for the job (once per room, not per asker). */
@@ -113,8 +127,13 @@ export function registerComputeHandlers(socket: IoSocket, context: ComputeHandle
           room: member.room.id,
           priority,
           instructor: member.role === 'instructor',
-          onPartial: (result) =>
-            socket.emit('compute:partial', { key, result: result as EncodedComputeResult }),
+          onPartial: (result) => {
+            const partial = { key, result: result as EncodedComputeResult };
+            // Feature-visualisation previews are for the whole class to watch: each goes once to the
+            // session room, however many of its members asked for the same job.
+            if (request.kind !== 'feature-vis') socket.emit('compute:partial', partial);
+            else if (firstTimeInRoom(result, member.room.id)) context.toRoom(member.room.id, partial);
+          },
           owner: {
             participantId: member.participantId,
             sessionId: member.room.id,

@@ -128,6 +128,7 @@ export function attachSockets(
       member: () => member,
       handle: (ack, work) => handle(socket, computeLimiter, ack, work),
       badRequest,
+      toRoom: (room, partial) => io.to(room).emit('compute:partial', partial),
     });
 
     socket.on('disconnect', () => {

@@ -43,6 +43,7 @@ const WHAT: Partial<Record<ActionType, string>> = {
   'neuron.unpin': 'unpin the neuron',
   'occlusion.set': 'change the occlusion settings',
   'filters.set': 'change the filter display',
+  'featureVis.set': 'start the feature visualisation',
   'probe.set': 'move the patch',
   'mode.set': 'change follow/explore',
   'compute.set': 'change where results are computed',

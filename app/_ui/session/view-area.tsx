@@ -6,6 +6,7 @@ import { usePixels } from '../compute/use-pixels';
 import type { Catalog } from './catalog';
 import type { Dispatch } from './dispatch';
 import { PredictionLine } from './prediction-line';
+import { FeatureVisPanel } from './views/feature-vis-panel';
 import { FiltersPanel } from './views/filters-panel';
 import { OcclusionPanel } from './views/occlusion-panel';
 import { ReceptiveFieldPanel } from './views/receptive-field-panel';
@@ -53,6 +54,9 @@ export function ViewArea({
         <TopActivatingPanel state={state} info={model} sets={catalog?.sets ?? []} dispatch={dispatch} />
       )}
       {state.view === 'filters' && <FiltersPanel state={state} info={model} dispatch={dispatch} />}
+      {state.view === 'feature-vis' && (
+        <FeatureVisPanel state={state} info={model} sets={catalog?.sets ?? []} dispatch={dispatch} />
+      )}
       {state.view === 'occlusion' && (
         <OcclusionPanel state={state} info={model} image={image} dispatch={dispatch} />
       )}

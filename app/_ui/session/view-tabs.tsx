@@ -5,6 +5,7 @@ export const VIEW_LABELS: Record<View, string> = {
   'top-activating': 'Neurons that fire',
   filters: 'Filters',
   occlusion: 'Occlusion',
+  'feature-vis': 'What a neuron wants',
 };
 
 export function ViewTabs({

@@ -1,7 +1,6 @@
 // Feature visualisation: an image optimised to excite a channel, a neuron or a class (see docs/viz.md).
 
 export {
-  type FeatureVisPreview,
   type FeatureVisRequest,
   type FeatureVisResult,
   type FeatureVisRunOptions,

@@ -3,6 +3,7 @@
 import type { Scalar } from '@tensorflow/tfjs';
 import type { LoadedModel } from '@/lib/models/types';
 import { registerWasmGradientKernels } from '@/lib/models/wasm-gradient-kernels';
+import type { FeatureVisResult } from '@/lib/protocol/results';
 import type { Tensor, Tensor4D, Tf } from '@/lib/tf';
 import { seededRandom } from '@/lib/util/random';
 import { layerOutputModel } from '../activations';
@@ -10,38 +11,17 @@ import type { PixelImage } from '../image';
 import { colourMixing, FourierBasis, initialSpectrum, spectrumColumns, toPixels } from './fourier';
 import { differentiableNetwork } from './network';
 import { gramSimilarity, objectiveHead } from './objective';
-import { type FeatureVisObjective, type FeatureVisSettings, parameterSize, resolveSettings } from './options';
+import { type FeatureVisSettings, parameterSize, resolveSettings } from './options';
 import { type Affine, IDENTITY, randomAffine, warp } from './transforms';
 
-/** The images as they are now, for the class to watch them form. */
-export interface FeatureVisPreview {
-  step: number;
-  steps: number;
-  images: PixelImage[];
-  /** Mean objective over the images at this step (under that step's random transforms). */
-  value: number;
-}
-
-export interface FeatureVisResult {
-  objective: FeatureVisObjective;
-  /** The layer that was read (for a class: the layer feeding its logit). */
-  layer: string;
-  steps: number;
-  /** [height, width] of the optimised image before it is resized to the model's input. */
-  size: [number, number];
-  /** At the model's input size, 8-bit: exactly what a photo would be. */
-  images: PixelImage[];
-  /** The objective for each image as the network sees its 8-bit pixels (no transform). */
-  values: number[];
-  /** Mean objective at each step, under that step's transforms. */
-  trace: Float32Array;
-}
-
 export interface FeatureVisRunOptions {
-  onPreview?: (preview: FeatureVisPreview) => void;
+  /** The result so far (`step` < `steps`), after steps 1, 2, 4, … and then every `previewEvery` steps. */
+  onPreview?: (preview: FeatureVisResult) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
   signal?: AbortSignal;
 }
+
+export type { FeatureVisResult };
 
 export type FeatureVisRequest = Partial<FeatureVisSettings> & Pick<FeatureVisSettings, 'objective'>;
 
@@ -101,7 +81,27 @@ export async function featureVisualization(
     }));
   };
 
+  // Measured through the model itself (not the rebuilt network), as any photo would be.
+  const fromInput = loaded.layers.find((l) => l.name === head.input)?.kind === 'input';
+  const sub = fromInput ? undefined : layerOutputModel(tf, loaded, head.input);
   const trace = new Float32Array(settings.steps);
+  const current = async (step: number): Promise<FeatureVisResult> => {
+    const images = await snapshot();
+    const values = await measure(tf, images, (input) => {
+      const x = modelInput(input);
+      return head.evaluate(sub ? (sub.predict(x) as Tensor) : x).values;
+    });
+    return {
+      objective: settings.objective,
+      layer: head.layer,
+      step,
+      steps: settings.steps,
+      size: [ph, pw],
+      images,
+      values,
+      trace: trace.slice(0, step),
+    };
+  };
   let magnitude = 1;
   try {
     for (let step = 0; step < settings.steps; step++) {
@@ -119,38 +119,17 @@ export async function featureVisualization(
       optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
       value.dispose();
       tf.dispose(grads);
-      const current = (await objective!.data())[0];
+      trace[step] = (await objective!.data())[0];
       objective!.dispose();
-      trace[step] = current;
-      magnitude = Math.max(Math.abs(current), 1e-3);
+      magnitude = Math.max(Math.abs(trace[step]), 1e-3);
       options.onProgress?.({ done: step + 1, total: settings.steps });
       if (options.onPreview && isPreviewStep(step + 1, settings.previewEvery, settings.steps)) {
-        options.onPreview({
-          step: step + 1,
-          steps: settings.steps,
-          images: await snapshot(),
-          value: current,
-        });
+        options.onPreview(await current(step + 1));
       }
       // Let the worker's messages (cancellation, previews) through between steps.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    const images = await snapshot();
-    // Measured through the model itself (not the rebuilt network), as any photo would be.
-    const fromInput = loaded.layers.find((l) => l.name === head.input)?.kind === 'input';
-    const sub = fromInput ? undefined : layerOutputModel(tf, loaded, head.input);
-    return {
-      objective: settings.objective,
-      layer: head.layer,
-      steps: settings.steps,
-      size: [ph, pw],
-      images,
-      values: await measure(tf, images, (input) => {
-        const x = modelInput(input);
-        return head.evaluate(sub ? (sub.predict(x) as Tensor) : x).values;
-      }),
-      trace,
-    };
+    return await current(settings.steps);
   } finally {
     network.dispose();
     optimizer.dispose();

@@ -6,7 +6,7 @@ import { LOG_VERSION, PROTOCOL_VERSION } from '@/lib/protocol/version';
 
 describe('protocol', () => {
   it('pins its versions: a change here must come with a migration of clients or stored logs', () => {
-    expect(PROTOCOL_VERSION).toBe(1);
+    expect(PROTOCOL_VERSION).toBe(2);
     expect(LOG_VERSION).toBe(1);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FEATURE_VIS_DEFAULTS } from '@/lib/protocol/compute';
 import type { EventBody, LoggedEvent } from '@/lib/protocol/events';
 import { fold, reduce } from '@/lib/session/reducer';
 import type { initialState } from '@/lib/session/state';
@@ -6,6 +7,8 @@ import type { initialState } from '@/lib/session/state';
 function log(...bodies: [string | null, EventBody][]): LoggedEvent[] {
   return bodies.map(([actor, body], i) => ({ seq: i + 1, at: '2026-01-01T00:00:00.000Z', actor, body }));
 }
+
+const dreamt = { kind: 'channel', layer: 'conv2', channel: 3 } as const;
 
 const created: [null, EventBody] = [null, { type: 'session.created', title: 'Intro', modelId: 'mnist-cnn' }];
 const alice: [string, EventBody] = [
@@ -77,6 +80,19 @@ describe('reduce', () => {
       { modelId: 'other', layer: null, channels: [] },
     ],
     ['enters free mode', [{ type: 'mode.set', mode: 'free' }], { mode: 'free' }],
+    [
+      'starts a feature visualisation for the class',
+      [{ type: 'featureVis.set', params: { ...FEATURE_VIS_DEFAULTS, objective: dreamt } }],
+      { featureVis: { ...FEATURE_VIS_DEFAULTS, objective: dreamt } },
+    ],
+    [
+      'forgets the feature visualisation when the model changes',
+      [
+        { type: 'featureVis.set', params: { ...FEATURE_VIS_DEFAULTS, objective: dreamt } },
+        { type: 'model.set', modelId: 'other' },
+      ],
+      { featureVis: null },
+    ],
   ])('%s', (_, bodies, expected) => {
     const state = fold(log(created, ...bodies.map((b): [string, EventBody] => ['i', b])));
     expect(state).toMatchObject(expected);

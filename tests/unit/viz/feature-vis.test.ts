@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '@/lib/models/types';
 import { layerOutputModel } from '@/lib/viz/activations';
-import { type FeatureVisPreview, featureVisualization } from '@/lib/viz/feature-vis';
+import { type FeatureVisResult, featureVisualization } from '@/lib/viz/feature-vis';
 import { FourierBasis } from '@/lib/viz/feature-vis/fourier';
 import { bestImagesPerChannel, channelMeans, selectivity } from '@/lib/viz/feature-vis/measure';
 import { gramSimilarity, objectiveHead } from '@/lib/viz/feature-vis/objective';
@@ -103,7 +103,7 @@ describe('feature visualisation on the built-in model', () => {
 
   it('excites its channel more than the best of the built-in digits, and its own channel most', async () => {
     const objective = { kind: 'channel', layer: 'conv2', channel: 3 } as const;
-    const previews: FeatureVisPreview[] = [];
+    const previews: FeatureVisResult[] = [];
     const result = await featureVisualization(
       tf,
       loaded,
