@@ -83,7 +83,7 @@ describe('feature visualisation over sockets', () => {
     await initComputeBackend();
     const local = await runCompute(createServerComputeEnv(tf, await ImageCatalog.discover()), request);
     expect(Array.from(local.images[0].data)).toEqual(Array.from(result.images[0].data));
-  });
+  }, 180_000);
 
   it('refuses a request beyond the caps, naming the field', async () => {
     const response = await teacher.request<ComputeAccepted>('compute:request', { ...request, steps: 5000 });
