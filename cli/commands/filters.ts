@@ -38,8 +38,8 @@ export const filtersCommand: Command = {
           `"${options.layer}" is not a conv layer of ${loaded.manifest.id}; conv layers: ${layers.join(', ')}`,
         );
       }
-      const bank = readFilterBank(tf, loaded, layer);
-      const similarity = filterSimilarity(tf, bank, threshold);
+      const bank = await readFilterBank(tf, loaded, layer);
+      const similarity = await filterSimilarity(tf, bank, threshold);
       const first = layers[0] === layer;
       if (typeof options.png === 'string') {
         await writeFile(

@@ -150,8 +150,8 @@ async function predict(tf: Tf, model: LoadedModel, image: PixelImage): Promise<P
   };
 }
 
-function filters(tf: Tf, model: LoadedModel, layer: string): FiltersResult {
-  const bank = readFilterBank(tf, model, layer);
+async function filters(tf: Tf, model: LoadedModel, layer: string): Promise<FiltersResult> {
+  const bank = await readFilterBank(tf, model, layer);
   const first = convLayerNames(model)[0] === layer;
   const colour = first && (bank.inChannels === 3 || bank.inChannels === 1);
   return {
@@ -162,7 +162,7 @@ function filters(tf: Tf, model: LoadedModel, layer: string): FiltersResult {
     tiles: colour ? renderColourFilters(bank, 'per-filter') : renderMeanTiles(bank, 'per-filter'),
     sharedTiles: colour ? renderColourFilters(bank, 'shared') : renderMeanTiles(bank, 'shared'),
     preferred: colour ? preferredInputs(bank).tiles : [],
-    similarity: filterSimilarity(tf, bank),
+    similarity: await filterSimilarity(tf, bank),
   };
 }
 

@@ -39,7 +39,8 @@ export function filterWeights(bank: FilterBank, filter: number): Float32Array {
   return bank.weights.subarray(filter * size, (filter + 1) * size);
 }
 
-export function readFilterBank(tf: Tf, loaded: LoadedModel, layerName: string): FilterBank {
+/** Async: a GPU backend cannot read tensors synchronously in every host (WebGPU in Node cannot at all). */
+export async function readFilterBank(tf: Tf, loaded: LoadedModel, layerName: string): Promise<FilterBank> {
   const layer = loaded.model.getLayer(layerName);
   const kind = FILTER_CLASSES[layer.getClassName()];
   if (!kind) throw new Error(`layer ${layerName} (${layer.getClassName()}) has no convolution kernels`);
@@ -49,7 +50,7 @@ export function readFilterBank(tf: Tf, loaded: LoadedModel, layerName: string): 
   const weights = tf.tidy(() =>
     kind === 'conv2d' ? tf.transpose(kernel, [3, 0, 1, 2]) : tf.transpose(kernel, [2, 3, 0, 1]),
   );
-  const data = weights.dataSync() as Float32Array;
+  const data = (await weights.data()) as Float32Array;
   weights.dispose();
   return {
     layer: layerName,
@@ -199,7 +200,7 @@ export function preferredInputs(bank: FilterBank): PreferredInputs {
 }
 
 /** Cosine similarity between a layer's filters, each flattened to one vector. */
-export function filterSimilarity(tf: Tf, bank: FilterBank, threshold = 0.9): FilterSimilarity {
+export async function filterSimilarity(tf: Tf, bank: FilterBank, threshold = 0.9): Promise<FilterSimilarity> {
   const n = bank.count;
   const product = tf.tidy(() => {
     const w = tf.tensor2d(bank.weights, [n, filterSize(bank)]);
@@ -207,7 +208,7 @@ export function filterSimilarity(tf: Tf, bank: FilterBank, threshold = 0.9): Fil
     const unit = tf.div(w, tf.maximum(norms, 1e-12));
     return tf.matMul(unit, unit, false, true);
   });
-  const matrix = Float32Array.from(product.dataSync());
+  const matrix = Float32Array.from(await product.data());
   product.dispose();
   return {
     count: n,

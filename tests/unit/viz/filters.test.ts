@@ -52,25 +52,25 @@ describe('filters', () => {
   failOnTensorLeaks();
   beforeAll(() => useBackend('cpu'));
 
-  it('lists conv layers and reads kernels filter-major', () => {
+  it('lists conv layers and reads kernels filter-major', async () => {
     const loaded = convModel();
     expect(convLayerNames(loaded)).toEqual(['c1', 'dw']);
-    const bank = readFilterBank(tf, loaded, 'c1');
+    const bank = await readFilterBank(tf, loaded, 'c1');
     expect([bank.count, bank.kernelHeight, bank.kernelWidth, bank.inChannels]).toEqual([4, 2, 2, 3]);
     // Filter 1, (ky=1, kx=0), channel 0 = 2 · ramp = 2 · 2.
     expect(filterWeights(bank, 1)[(1 * 2 + 0) * 3 + 0]).toBe(4);
-    const dw = readFilterBank(tf, loaded, 'dw');
+    const dw = await readFilterBank(tf, loaded, 'dw');
     expect([dw.count, dw.inChannels, dw.kind]).toEqual([8, 1, 'depthwise-conv2d']);
     // Output channel c·2 + m of a depthwise layer is input channel c with multiplier m.
     expect(Array.from(filterWeights(dw, 3 * 2 + 1))).toEqual([310, 311, 312, 313]);
-    expect(() => readFilterBank(tf, loaded, 'fc')).toThrow(/no convolution kernels/);
+    await expect(readFilterBank(tf, loaded, 'fc')).rejects.toThrow(/no convolution kernels/);
     loaded.dispose();
   });
 
-  it('measures cosine similarity, flags near-duplicates and groups alike filters', () => {
+  it('measures cosine similarity, flags near-duplicates and groups alike filters', async () => {
     const loaded = convModel();
-    const bank = readFilterBank(tf, loaded, 'c1');
-    const sim = filterSimilarity(tf, bank);
+    const bank = await readFilterBank(tf, loaded, 'c1');
+    const sim = await filterSimilarity(tf, bank);
     const at = (i: number, j: number) => sim.matrix[i * 4 + j];
     expect(at(0, 0)).toBeCloseTo(1, 6);
     expect(at(0, 1)).toBeCloseTo(1, 6);
@@ -102,9 +102,9 @@ describe('filters', () => {
     expect(changes).toBe(1);
   });
 
-  it('draws tiles with per-filter and shared scales', () => {
+  it('draws tiles with per-filter and shared scales', async () => {
     const loaded = convModel();
-    const bank = readFilterBank(tf, loaded, 'c1');
+    const bank = await readFilterBank(tf, loaded, 'c1');
     const per = renderColourFilters(bank, 'per-filter');
     const shared = renderColourFilters(bank, 'shared');
     expect(per).toHaveLength(4);
@@ -127,9 +127,9 @@ describe('filters', () => {
     loaded.dispose();
   });
 
-  it('gives the unit-norm input that fires each first-layer filter most', () => {
+  it('gives the unit-norm input that fires each first-layer filter most', async () => {
     const loaded = convModel();
-    const bank = readFilterBank(tf, loaded, 'c1');
+    const bank = await readFilterBank(tf, loaded, 'c1');
     const { inputs, tiles } = preferredInputs(bank);
     const norm = Math.sqrt(inputs[0].reduce((s, v) => s + v * v, 0));
     expect(norm).toBeCloseTo(1, 6);
@@ -154,9 +154,9 @@ describe('filters', () => {
     const before = tf.memory().numTensors;
     const names = convLayerNames(loaded);
     expect(names).toHaveLength(26);
-    const bank = readFilterBank(tf, loaded, 'conv1');
+    const bank = await readFilterBank(tf, loaded, 'conv1');
     expect([bank.count, bank.kernelHeight, bank.inChannels]).toEqual([96, 7, 3]);
-    const sim = filterSimilarity(tf, readFilterBank(tf, loaded, 'fire9_expand1x1'));
+    const sim = await filterSimilarity(tf, await readFilterBank(tf, loaded, 'fire9_expand1x1'));
     expect(sim.count).toBe(256);
     expect(sim.order).toHaveLength(256);
     for (let i = 0; i < 256; i++)
