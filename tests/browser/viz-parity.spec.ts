@@ -11,17 +11,14 @@ import type { LoadedModel, ModelManifest } from '@/lib/models/types';
 import { decodeForModel } from '@/server/images/decode';
 import { readPackManifest } from '@/server/models/directory';
 import { loadServerModel } from '@/server/models/load';
-import { type ParityInputs, type ParityResults, runParitySuite } from './fixtures/parity-suite';
+import { parityMismatches } from './fixtures/parity-compare';
+import { type ParityInputs, runParitySuite } from './fixtures/parity-suite';
 import { bundleForBrowser } from './support/bundle';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const packsDir = path.resolve(root, '../shared/packs');
 const hasPacks = existsSync(path.join(packsDir, 'models/tinyvgg-cnn-explainer'));
 const ORIGIN = 'http://viz-parity.test';
-
-/** Tolerances: probabilities absolute; activations and similarities relative to max(1, |value|). */
-const PROB_TOLERANCE = 1e-4;
-const VALUE_TOLERANCE = 1e-3;
 
 interface Case {
   name: string;
@@ -113,82 +110,6 @@ async function serve(page: Page, testCase: Case): Promise<void> {
   await page.waitForFunction(() => typeof window.runParity === 'function');
 }
 
-function expectClose(
-  actual: number[],
-  expected: number[],
-  tolerance: number,
-  what: string,
-  relative = false,
-): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const scale = relative ? Math.max(1, Math.abs(expected[i])) : 1;
-    const diff = Math.abs(actual[i] - expected[i]) / scale;
-    if (!(diff <= worst)) {
-      worst = diff;
-      at = i;
-    }
-  }
-  expect(
-    worst,
-    `${what}: largest difference at ${at} (${actual[at]} vs ${expected[at]})`,
-  ).toBeLessThanOrEqual(tolerance);
-}
-
-function compare(browser: ParityResults, node: ParityResults): void {
-  const where = `${browser.backend} vs node ${node.backend}`;
-  expectClose(browser.probs, node.probs, PROB_TOLERANCE, `${where} probabilities`);
-  expect(browser.occlusion.rows).toBe(node.occlusion.rows);
-  expect(browser.occlusion.cols).toBe(node.occlusion.cols);
-  expect(browser.occlusion.classIndex).toBe(node.occlusion.classIndex);
-  expectClose([browser.occlusion.baseProb], [node.occlusion.baseProb], PROB_TOLERANCE, `${where} baseProb`);
-  expectClose(browser.occlusion.prob, node.occlusion.prob, PROB_TOLERANCE, `${where} occlusion`);
-  expectClose(
-    browser.occlusionIncremental,
-    node.occlusion.prob,
-    PROB_TOLERANCE,
-    `${where} incremental occlusion`,
-  );
-  expectClose([browser.probe], [node.probe], PROB_TOLERANCE, `${where} single patch`);
-  expect([browser.maps.height, browser.maps.width, browser.maps.channels]).toEqual([
-    node.maps.height,
-    node.maps.width,
-    node.maps.channels,
-  ]);
-  expectClose(browser.maps.data, node.maps.data, VALUE_TOLERANCE, `${where} feature maps`, true);
-  expectClose([browser.neuron], [node.neuron], VALUE_TOLERANCE, `${where} neuron`, true);
-  expectClose(browser.similarity, node.similarity, VALUE_TOLERANCE, `${where} filter similarity`);
-  expectClose(browser.preferred, node.preferred, VALUE_TOLERANCE, `${where} preferred inputs`);
-  for (const [c, channel] of node.top.entries()) {
-    const other = browser.top[c];
-    expect(other.channel).toBe(channel.channel);
-    expectClose(
-      other.top.map((t) => t.value),
-      channel.top.map((t) => t.value),
-      VALUE_TOLERANCE,
-      `${where} top values, channel ${channel.channel}`,
-      true,
-    );
-    // Images and positions agree unless two candidates tie within the tolerance.
-    channel.top.forEach((entry, i) => {
-      const tie = channel.top.some(
-        (o, j) =>
-          j !== i && Math.abs(o.value - entry.value) <= VALUE_TOLERANCE * Math.max(1, Math.abs(entry.value)),
-      );
-      if (!tie) {
-        expect(other.top[i].imageId, `${where} channel ${channel.channel} rank ${i}`).toBe(entry.imageId);
-        expect([other.top[i].y, other.top[i].x, ...other.top[i].box]).toEqual([
-          entry.y,
-          entry.x,
-          ...entry.box,
-        ]);
-      }
-    });
-  }
-}
-
 for (const testCase of cases) {
   test.describe(testCase.name, () => {
     test.skip(testCase.name.includes('packs') && !hasPacks, 'needs ../shared/packs');
@@ -221,7 +142,7 @@ for (const testCase of cases) {
           inputs,
         ] as const);
         expect(browser.backend).toBe(backend);
-        compare(browser, node);
+        expect(parityMismatches(browser, node)).toEqual([]);
       }
     });
   });
