@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
 import { joinCluster } from './cluster';
-import { initComputeBackend } from './compute/backend';
+import { type ActiveBackend, initComputeBackend } from './compute/backend';
 import { BullComputeQueue } from './compute/bull-queue';
 import { createCostFacts } from './compute/cost-facts';
 import { JobCounts } from './compute/job-counts';
@@ -66,11 +66,11 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   await migrateDatabase(database);
   const db = await openDatabase(database);
 
-  let backend: string | null = null;
+  let backend: ActiveBackend | null = null;
   initComputeBackend().then(
-    (name) => {
-      backend = name;
-      log.info({ backend: name }, 'compute backend ready');
+    (ready) => {
+      backend = ready;
+      log.info({ backend: ready.name, adapter: ready.adapter }, 'compute backend ready');
     },
     (error) => log.error({ err: error }, 'no compute backend'),
   );

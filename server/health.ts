@@ -6,7 +6,7 @@ import { APP_VERSION } from './version';
 export function createHealthCheck(deps: {
   db: Db;
   dbKind: DatabaseKind;
-  computeBackend: () => string | null;
+  computeBackend: () => { name: string; adapter?: string } | null;
   startedAt: number;
 }) {
   return async function health(): Promise<HealthReport> {
@@ -18,12 +18,13 @@ export function createHealthCheck(deps: {
       dbOk = false;
       error = `database: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
     }
+    const backend = deps.computeBackend();
     return {
       ok: dbOk,
       version: APP_VERSION,
       db: deps.dbKind,
       dbOk,
-      compute: { backend: deps.computeBackend() },
+      compute: { backend: backend?.name ?? null, ...(backend?.adapter ? { adapter: backend.adapter } : {}) },
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       ...(error ? { error } : {}),
     };

@@ -26,7 +26,8 @@ export interface HealthReport {
   version: string;
   db: 'sqlite' | 'postgres';
   dbOk: boolean;
-  compute: { backend: string | null };
+  /** `adapter`: the GPU WebGPU runs on, when the backend is webgpu. */
+  compute: { backend: string | null; adapter?: string };
   uptimeSeconds: number;
   error?: string;
 }
