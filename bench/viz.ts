@@ -1,17 +1,18 @@
 // Benchmarks of the viz computations on the wasm backend: occlusion (one image per forward pass,
 // batched, incremental) on the Pomeranian, and top-activating throughput over the ImageNet sample.
 // Usage: npm run bench -- [--limit 1000] [--batch 16] [--skip-top] [--skip-occlusion] [--no-write]
+//   [--backend wasm|webgpu|tensorflow|tensorflow-gpu|cpu] (a backend other than wasm writes docs/benchmarks-<backend>.md)
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import type { LoadedModel } from '@/lib/models/types';
 import type { PixelImage } from '@/lib/viz/image';
 import { type OcclusionMap, occlusionMap } from '@/lib/viz/occlusion';
 import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
+import { backendLabel, initComputeBackend } from '@/server/compute/backend';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { decodeForModel } from '@/server/images/decode';
 import { loadServerModel } from '@/server/models/load';
@@ -157,12 +158,12 @@ async function benchTop(packsDir: string, limit: number, batch: number): Promise
   ].join('\n');
 }
 
-function machine(): string {
+function machine(backend: string): string {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const nproc = execSync('nproc').toString().trim();
   const ram = Math.round(totalmem() / 2 ** 30);
-  return `nproc ${nproc}, ${model}, ${ram} GiB RAM, Node ${process.version}, @tensorflow/tfjs ${tf.version.tfjs}, backend ${tf.getBackend()} (SIMD, no threads)`;
+  return `nproc ${nproc}, ${model}, ${ram} GiB RAM, Node ${process.version}, @tensorflow/tfjs ${tf.version.tfjs}, backend ${backend === 'wasm' ? 'wasm (SIMD, no threads)' : backend}`;
 }
 
 async function main(): Promise<void> {
@@ -173,12 +174,13 @@ async function main(): Promise<void> {
       'skip-top': { type: 'boolean', default: false },
       'skip-occlusion': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'wasm' },
     },
   });
   const packsDir = packsDirFromEnv();
   const batch = Number(values.batch);
-  await tf.setBackend('wasm');
-  await tf.ready();
+  process.env.CONVLENS_BACKEND = values.backend;
+  const backend = backendLabel(await initComputeBackend());
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const sections: string[] = [];
   if (!values['skip-occlusion']) {
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
   const report = [
     '# Benchmarks',
     '',
-    `Machine: ${machine()}.`,
+    `Machine: ${machine(backend)}.`,
     `Command: \`${command}\` (${new Date().toISOString().slice(0, 10)}).`,
     '',
     ...sections.flatMap((s) => [s, '']),
@@ -215,7 +217,8 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   console.log(report);
-  if (!values['no-write']) writeFileSync(path.join(PROJECT_ROOT, 'docs/benchmarks.md'), report);
+  const file = values.backend === 'wasm' ? 'benchmarks.md' : `benchmarks-${values.backend}.md`;
+  if (!values['no-write']) writeFileSync(path.join(PROJECT_ROOT, 'docs', file), report);
 }
 
 main().catch((error) => {
