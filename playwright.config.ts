@@ -41,6 +41,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATABASE_URL: 'file:./data/e2e.db',
       CONVLENS_RESET_DB: '1',
+      // The server's backend, set rather than probed: the same in every run, and no GPU probing in the logs.
+      CONVLENS_BACKEND: 'wasm',
       LOG_LEVEL: 'warn',
     },
   },
