@@ -155,7 +155,8 @@ export async function occlusionMap(
   if (!(classIndex >= 0 && classIndex < base.length)) throw new RangeError(`no class ${classIndex}`);
   const baseProb = base[classIndex];
   const source = fillSource(image, options.fill ?? 'grey', patch);
-  const engine = options.method === 'incremental' ? new IncrementalOcclusion(tf, loaded, image) : undefined;
+  const engine =
+    options.method === 'incremental' ? await IncrementalOcclusion.create(tf, loaded, image) : undefined;
   try {
     const probe = engine
       ? incrementalProbe(engine, source, patch)

@@ -236,12 +236,22 @@ export class IncrementalOcclusion {
   private readonly consumers = new Map<string, number>();
   private readonly outputName: string;
 
-  constructor(
+  /** Plans the model (folding batch norms reads weights, asynchronously) and computes the clean activations. */
+  static async create(tf: Tf, loaded: LoadedModel, image: PixelImage): Promise<IncrementalOcclusion> {
+    return new IncrementalOcclusion(
+      tf,
+      loaded,
+      image,
+      await fuseConvolutions(tf, loaded, planModel(tf, loaded)),
+    );
+  }
+
+  private constructor(
     private readonly tf: Tf,
     private readonly loaded: LoadedModel,
     private readonly image: PixelImage,
+    fused: { plan: PlannedLayer[]; weights: Tensor[] },
   ) {
-    const fused = fuseConvolutions(tf, loaded, planModel(tf, loaded));
     this.plan = fused.plan;
     this.fusedWeights = fused.weights;
     this.outputName = this.plan[this.plan.length - 1].info.name;

@@ -27,25 +27,26 @@ function fusableActivation(className: string, config: Config): FusedActivation |
  * Folds y = γ·(conv(x) + b − μ)/√(σ² + ε) + β into conv(x, W·k) + (b − μ)·k + β with k = γ/√(σ² + ε)
  * per output channel, in float64 before rounding the new weights once.
  */
-function foldBatchNorm(
+async function foldBatchNorm(
   tf: Tf,
   filter: Tensor,
   bias: Tensor | undefined,
   batchNorm: { weights: Tensor[]; config: Config },
-): { filter: Tensor; bias: Tensor } {
+): Promise<{ filter: Tensor; bias: Tensor }> {
   const { config } = batchNorm;
   const queue = [...batchNorm.weights];
-  const gamma = config.scale === false ? undefined : queue.shift()!.dataSync();
-  const beta = config.center === false ? undefined : queue.shift()!.dataSync();
-  const [mean, variance] = queue.map((t) => t.dataSync());
+  // Read asynchronously: a GPU backend cannot read synchronously in every host (WebGPU in Node cannot at all).
+  const gamma = config.scale === false ? undefined : await queue.shift()!.data();
+  const beta = config.center === false ? undefined : await queue.shift()!.data();
+  const [mean, variance] = await Promise.all(queue.map((t) => t.data()));
   const epsilon = Number(config.epsilon ?? 1e-3);
   const channels = mean.length;
   const k = Float64Array.from(mean, (_, c) => (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + epsilon));
-  const w = filter.dataSync();
+  const w = await filter.data();
   // Output channels are the innermost dimension of both Conv2D [kh, kw, in, out] and depthwise
   // [kh, kw, in, multiplier] kernels (depthwise output channel c·multiplier + m).
   const folded = Float32Array.from(w, (value, i) => value * k[i % channels]);
-  const b = bias?.dataSync();
+  const b = await bias?.data();
   const shift = Float32Array.from(k, (kc, c) => ((b ? b[c] : 0) - mean[c]) * kc + (beta ? beta[c] : 0));
   return { filter: tf.tensor(folded, filter.shape), bias: tf.tensor1d(shift) };
 }
@@ -62,11 +63,11 @@ function consumersOf(loaded: LoadedModel): Map<string, string[]> {
  * The plan with each convolution that feeds only a batch norm (and that batch norm only an activation)
  * running as one fused kernel. `weights` are the folded tensors: the caller disposes them.
  */
-export function fuseConvolutions(
+export async function fuseConvolutions(
   tf: Tf,
   loaded: LoadedModel,
   plan: readonly PlannedLayer[],
-): { plan: PlannedLayer[]; weights: Tensor[] } {
+): Promise<{ plan: PlannedLayer[]; weights: Tensor[] }> {
   const consumers = consumersOf(loaded);
   const byName = new Map(plan.map((p) => [p.info.name, p]));
   const soleConsumer = (name: string) => {
@@ -93,7 +94,7 @@ export function fuseConvolutions(
       const bnLayer = loaded.model.getLayer(tail.info.name);
       const bnConfig = bnLayer.getConfig() as Config;
       if ([undefined, -1, 3].includes(bnConfig.axis as number)) {
-        ({ filter, bias } = foldBatchNorm(tf, filter, bias, {
+        ({ filter, bias } = await foldBatchNorm(tf, filter, bias, {
           weights: bnLayer.getWeights(),
           config: bnConfig,
         }));

@@ -163,7 +163,7 @@ describe('incremental occlusion', () => {
   it('folds batch norm and the activation into each convolution', async () => {
     const loaded = mobileBlocks();
     const before = tf.memory().numTensors;
-    const { plan, weights } = fuseConvolutions(tf, loaded, planModel(tf, loaded));
+    const { plan, weights } = await fuseConvolutions(tf, loaded, planModel(tf, loaded));
     const passThrough = plan.filter((p) => p.step.kind === 'pointwise').map((p) => p.info.name);
     expect(passThrough).toEqual(['c1_bn', 'c1_relu', 'dw_bn', 'dw_relu', 'pw_bn', 'pw_relu']);
     expect(weights).toHaveLength(6);
