@@ -10,11 +10,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadedModel } from '@/lib/models/types';
 import { decodeForModel } from '@/server/images/decode';
-import { loadServerModel } from '@/server/models/load';
 import { largestDifference, PROB_TOLERANCE, parityMismatches } from '../browser/fixtures/parity-compare';
 import { type ParityInputs, type ParityResults, runParitySuite } from '../browser/fixtures/parity-suite';
 import { hasPacks, packs, tf, useBackend } from '../unit/viz/helpers';
+import { BATCH_NORM_NET, loadParityModel, patternImage } from './fixtures/parity-models';
 import type { WebGpuRunInput, WebGpuRunOutput } from './fixtures/webgpu-parity-run';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -48,44 +49,56 @@ function hasVulkanLoader(): boolean {
 
 interface Case {
   modelId: string;
-  imagesDir: string;
-  images: number;
+  /** The images' pixels at the model's input size. */
+  images: (loaded: LoadedModel) => Promise<ParityInputs['images']>;
   layer: string;
   patch: number;
   stride: number;
 }
 
-// The built-in model as the browser parity test runs it. TinyVGG (the smallest pack model) on a 2×2 occlusion grid
-// and 3 images: on SwiftShader one of its forward passes takes over a second of CPU.
+function imageFiles(dir: string, count: number): Case['images'] {
+  return async (loaded) => {
+    const files = readdirSync(dir)
+      .filter((f) => /\.(png|jpe?g)$/i.test(f))
+      .sort()
+      .slice(0, count);
+    return Promise.all(
+      files.map(async (file) => ({
+        id: file,
+        data: Array.from((await decodeForModel(path.join(dir, file), loaded.manifest)).data),
+      })),
+    );
+  };
+}
+
+// The built-in model as the browser parity test runs it; the batch-norm network, whose batch norms incremental
+// occlusion folds; TinyVGG (the smallest pack model) on a 2×2 occlusion grid and 3 images: on SwiftShader one of
+// its forward passes takes over a second of CPU.
 const mnist: Case = {
   modelId: 'mnist-cnn',
-  imagesDir: path.join(root, 'public/images/mnist'),
-  images: 6,
+  images: imageFiles(path.join(root, 'public/images/mnist'), 6),
   layer: 'conv2',
   patch: 8,
   stride: 4,
 };
+const batchNormNet: Case = {
+  modelId: BATCH_NORM_NET,
+  images: async () => [1, 2, 3].map((seed) => ({ id: `pattern-${seed}`, data: patternImage(seed) })),
+  layer: 'pw_relu',
+  patch: 8,
+  stride: 8,
+};
 const tinyvgg: Case = {
   modelId: 'tinyvgg',
-  imagesDir: path.join(packs, 'images/cnn-explainer-tiny-imagenet'),
-  images: 3,
+  images: imageFiles(path.join(packs, 'images/cnn-explainer-tiny-imagenet'), 3),
   layer: 'conv_1_2',
   patch: 32,
   stride: 32,
 };
 
 async function inputsFor(testCase: Case): Promise<ParityInputs> {
-  const loaded = await loadServerModel(tf, testCase.modelId);
-  const files = readdirSync(testCase.imagesDir)
-    .filter((f) => /\.(png|jpe?g)$/i.test(f))
-    .sort()
-    .slice(0, testCase.images);
-  const images = await Promise.all(
-    files.map(async (file) => ({
-      id: file,
-      data: Array.from((await decodeForModel(path.join(testCase.imagesDir, file), loaded.manifest)).data),
-    })),
-  );
+  const loaded = await loadParityModel(tf, testCase.modelId);
+  const images = await testCase.images(loaded);
   loaded.dispose();
   return { images, layer: testCase.layer, patch: testCase.patch, stride: testCase.stride };
 }
@@ -124,7 +137,7 @@ describe.skipIf(!icd || !vulkanLoader)('WebGPU in Node (Dawn on SwiftShader)', (
 
   it('gives the numbers wasm gives, on the main thread and in the worker pool, and lets the process exit', async () => {
     await useBackend('wasm');
-    const cases = hasPacks ? [mnist, tinyvgg] : [mnist];
+    const cases = hasPacks ? [mnist, batchNormNet, tinyvgg] : [mnist, batchNormNet];
     if (!hasPacks) console.warn('webgpu-parity: ../shared/packs is absent, so only the built-in model runs');
     const input: WebGpuRunInput = {
       cases: await Promise.all(cases.map(async (c) => ({ modelId: c.modelId, inputs: await inputsFor(c) }))),
@@ -138,7 +151,7 @@ describe.skipIf(!icd || !vulkanLoader)('WebGPU in Node (Dawn on SwiftShader)', (
     const before = tf.memory().numTensors;
     const reference: ParityResults[] = [];
     for (const { modelId, inputs } of input.cases) {
-      const loaded = await loadServerModel(tf, modelId);
+      const loaded = await loadParityModel(tf, modelId);
       reference.push(await runParitySuite(tf, loaded, inputs));
       loaded.dispose();
     }
