@@ -15,7 +15,7 @@ import {
   renderMeanTiles,
 } from '../viz/filters';
 import type { PixelImage } from '../viz/image';
-import { occludedProbability, occlusionMap, predictImage } from '../viz/occlusion';
+import { coarseStrideFor, occludedProbability, occlusionMap, predictImage } from '../viz/occlusion';
 import { argMax } from '../viz/predict';
 import { clipBox, layerReceptiveFields, neuronBox } from '../viz/receptive-field';
 import { type ImageSource, topActivating } from '../viz/top-activating';
@@ -59,16 +59,16 @@ async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOp
       return predict(tf, model, await env.loadImage(request.imageId, model));
     case 'occlusion': {
       const image = await env.loadImage(request.imageId, model);
-      const coarseStride = request.stride * 2;
-      const wantsCoarse = coarseStride <= image.height - request.patch;
       return occlusionMap(tf, model, image, {
         patch: request.patch,
         stride: request.stride,
         fill: request.fill,
         classIndex: request.classIndex ?? undefined,
-        // Recomputes only what each patch reaches; the same numbers as full passes (docs/viz.md), ~4× faster.
+        mode: request.mode,
+        // Recomputes only what each patch reaches: the full pass's numbers to float rounding (docs/viz.md).
         method: 'incremental',
-        coarseStride: wantsCoarse ? coarseStride : undefined,
+        // A coarse map of at most 64 cells first: under a second on wasm (docs/benchmarks.md).
+        coarseStride: coarseStrideFor(image, request.patch, request.stride),
         onCoarse: options.onPartial,
         onProgress: options.onProgress,
         signal: options.signal,

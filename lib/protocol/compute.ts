@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { EncodedResult } from './codec';
 import { canonicalJson, fnv1a64, type JsonValue } from './hash';
-import { imageIdSchema, layerNameSchema, modelIdSchema, OCCLUSION_FILLS } from './primitives';
+import {
+  imageIdSchema,
+  layerNameSchema,
+  modelIdSchema,
+  OCCLUSION_FILLS,
+  OCCLUSION_MODES,
+} from './primitives';
 import type { ComputeResults } from './results';
 
 /** A patch corner: it may hang over the top or left edge by up to half the largest patch. */
@@ -25,6 +31,8 @@ export const occlusionRequestSchema = z.object({
   fill: z.enum(OCCLUSION_FILLS),
   /** null: the model's top prediction on the clean image. */
   classIndex,
+  /** Absent: exact. The approximate modes are labelled as such in the result. */
+  mode: z.enum(OCCLUSION_MODES).optional(),
 });
 
 /** The class probability with one patch at (y, x): also a probe exercise's task. */
@@ -116,11 +124,20 @@ export type ComputeKind = ComputeRequest['kind'];
 /** Bump when the meaning of a result changes, so stale cached results are not reused. */
 export const RESULT_FORMAT = 1;
 
+/** The request in one form per result: channels sorted and unique, an explicit exact mode left out. */
+function normalizeRequest(request: ComputeRequest): ComputeRequest {
+  if (request.kind === 'top-activating') {
+    return { ...request, channels: [...new Set(request.channels)].sort((a, b) => a - b) };
+  }
+  if (request.kind === 'occlusion' && request.mode === 'exact') {
+    const { mode: _exact, ...rest } = request;
+    return rest;
+  }
+  return request;
+}
+
 export function resultKey(request: ComputeRequest): string {
-  const normalized =
-    request.kind === 'top-activating'
-      ? { ...request, channels: [...new Set(request.channels)].sort((a, b) => a - b) }
-      : request;
+  const normalized = normalizeRequest(request);
   return `${request.kind}-${fnv1a64(canonicalJson({ format: RESULT_FORMAT, ...normalized } as JsonValue))}`;
 }
 

@@ -30,6 +30,10 @@ export const imageIdSchema = z.string().min(1).max(256);
 export const OCCLUSION_FILLS = ['grey', 'zero', 'mean', 'blur'] as const;
 export type OcclusionFill = (typeof OCCLUSION_FILLS)[number];
 
+/** How an occlusion map is computed: every cell exactly, or one of the approximations (lib/viz/occlusion.ts). */
+export const OCCLUSION_MODES = ['exact', 'projective', 'adaptive'] as const;
+export type OcclusionMode = (typeof OCCLUSION_MODES)[number];
+
 export const roleSchema = z.enum(['instructor', 'student']);
 export type Role = z.infer<typeof roleSchema>;
 

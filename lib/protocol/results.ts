@@ -1,6 +1,7 @@
 // What each kind of compute request produces: the same shapes on the server, in browsers and in replays.
 import type { FeatureVisObjective } from './compute';
 import type { Box, LayerInfo, ModelManifest } from './model';
+import type { OcclusionMode } from './primitives';
 
 /** An RGBA image, e.g. one filter drawn as a tile; feeds ImageData or sharp's raw input directly. */
 export interface RgbaTile {
@@ -47,6 +48,16 @@ export interface OcclusionMap {
   prob: Float32Array;
   /** baseProb − prob. */
   drop: Float32Array;
+  /** Absent for an exact map: how an approximate map was computed (the UI labels it). */
+  approximation?: OcclusionApproximation;
+}
+
+export interface OcclusionApproximation {
+  mode: Exclude<OcclusionMode, 'exact'>;
+  /** Cells computed; the others are interpolated from the cells around them (adaptive). */
+  computed: number;
+  /** Projective: the largest fraction of a layer's side a change was allowed to reach. */
+  spread?: number;
 }
 
 export interface TopActivation {

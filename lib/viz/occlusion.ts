@@ -2,11 +2,13 @@
 import type { LoadedModel } from '@/lib/models/types';
 import { fnv1a32Bytes } from '@/lib/protocol/hash';
 import { gridCells } from '@/lib/protocol/occlusion-grid';
-import type { OcclusionMap } from '@/lib/protocol/results';
+import type { OcclusionMode } from '@/lib/protocol/primitives';
+import type { OcclusionApproximation, OcclusionMap } from '@/lib/protocol/results';
 import type { Tf } from '@/lib/tf';
 import type { PixelImage } from './image';
 import { IncrementalOcclusion, type PatchPosition } from './incremental/executor';
 import { checkInputSize, pixelBatchToInput } from './input';
+import { type DrillDownOptions, drillDown } from './occlusion-adaptive';
 import { type FillSource, fillSource, type OcclusionFill, writeOccluded } from './occlusion-fill';
 import { argMax, classProbabilities } from './predict';
 
@@ -15,6 +17,20 @@ export type { OcclusionMap };
 export { gridCells };
 
 export type OcclusionMethod = 'batched' | 'incremental';
+
+export type { OcclusionApproximation, OcclusionMode };
+
+/** Projective mode: a change may reach at most this fraction of each layer's side. */
+export const PROJECTIVE_SPREAD = 0.9;
+
+/**
+ * Projective mode's largest |drop| error against the exact map on the pack models and test photos at
+ * the default spread (docs/benchmarks.md); the maps keep the exact map's five largest drops there.
+ */
+export const PROJECTIVE_STATED_ERROR = 0.02;
+
+/** Adaptive mode: the first level's step (cells) and the drop that makes a coarse cell worth refining. */
+export const ADAPTIVE_DRILL_DOWN: DrillDownOptions = { step: 2, threshold: 0.05 };
 
 export interface OcclusionOptions {
   patch: number;
@@ -29,6 +45,17 @@ export interface OcclusionOptions {
    * each patch changes, reusing the clean image's activations (same values to float rounding).
    */
   method?: OcclusionMethod;
+  /**
+   * 'exact' (default) computes every cell. The approximate modes trade accuracy for time, each measured
+   * against the exact map (docs/benchmarks.md), and the map carries `approximation`: 'projective' limits
+   * how far a change spreads through the layers (incremental/geometry.ts limitSpan), 'adaptive' drills
+   * down from a coarse grid (occlusion-adaptive.ts).
+   */
+  mode?: OcclusionMode;
+  /** Projective mode: the spread fraction (default PROJECTIVE_SPREAD). Uses the incremental engine. */
+  spread?: number;
+  /** Adaptive mode: overrides of ADAPTIVE_DRILL_DOWN. */
+  drillDown?: Partial<DrillDownOptions>;
   /** Compute this coarser grid first and hand it to onCoarse (cells it shares with the full grid are reused). */
   coarseStride?: number;
   onCoarse?: (map: OcclusionMap) => void;
@@ -128,17 +155,37 @@ function gridPositions(rows: number, cols: number, stride: number): Position[] {
   return positions;
 }
 
-function toMap(
-  rows: number,
-  cols: number,
+/** The class, its clean probability and the grid a map is computed on. */
+interface MapFrame {
+  rows: number;
+  cols: number;
+  patch: number;
+  stride: number;
+  classIndex: number;
+  baseProb: number;
+}
+
+function toMap(frame: MapFrame, prob: Float32Array, approximation?: OcclusionApproximation): OcclusionMap {
+  const drop = prob.map((p) => frame.baseProb - p);
+  return { ...frame, prob, drop, ...(approximation && { approximation }) };
+}
+
+/**
+ * The smallest multiple of `stride` whose grid has at most `maxCells` cells: a coarse map that arrives
+ * quickly and whose cells are all cells of the full grid. Undefined when no coarser grid exists.
+ */
+export function coarseStrideFor(
+  size: { height: number; width: number },
   patch: number,
   stride: number,
-  classIndex: number,
-  baseProb: number,
-  prob: Float32Array,
-): OcclusionMap {
-  const drop = prob.map((p) => baseProb - p);
-  return { rows, cols, patch, stride, classIndex, baseProb, prob, drop };
+  maxCells = 64,
+): number | undefined {
+  const cells = (s: number) => gridCells(size.height, patch, s) * gridCells(size.width, patch, s);
+  if (cells(stride) <= maxCells) return undefined;
+  for (let coarse = 2 * stride; coarse <= Math.min(size.height, size.width); coarse += stride) {
+    if (cells(coarse) <= maxCells) return coarse;
+  }
+  return undefined;
 }
 
 export async function occlusionMap(
@@ -148,35 +195,39 @@ export async function occlusionMap(
   options: OcclusionOptions,
 ): Promise<OcclusionMap> {
   const { patch, stride } = options;
+  const mode = options.mode ?? 'exact';
   const rows = gridCells(image.height, patch, stride);
   const cols = gridCells(image.width, patch, stride);
   const base = await predictImage(tf, loaded, image);
   const classIndex = options.classIndex ?? argMax(base);
   if (!(classIndex >= 0 && classIndex < base.length)) throw new RangeError(`no class ${classIndex}`);
-  const baseProb = base[classIndex];
+  const frame: MapFrame = { rows, cols, patch, stride, classIndex, baseProb: base[classIndex] };
   const source = fillSource(image, options.fill ?? 'grey', patch);
+  const spread = mode === 'projective' ? (options.spread ?? PROJECTIVE_SPREAD) : 1;
   const engine =
-    options.method === 'incremental' ? await IncrementalOcclusion.create(tf, loaded, image) : undefined;
+    options.method === 'incremental' || mode === 'projective'
+      ? await IncrementalOcclusion.create(tf, loaded, image, { spread })
+      : undefined;
   try {
     const probe = engine
       ? incrementalProbe(engine, source, patch)
       : fullProbe(tf, loaded, image, source, patch);
-    return await gridProbabilities(probe, image, rows, cols, classIndex, baseProb, options);
+    if (mode === 'adaptive') return await adaptiveMap(probe, frame, options);
+    const map = await gridProbabilities(probe, image, frame, options);
+    return mode === 'projective' ? { ...map, approximation: { mode, spread, computed: rows * cols } } : map;
   } finally {
     engine?.dispose();
   }
 }
 
+/** Every cell, the coarse grid's first when `coarseStride` asks for a coarse map early. */
 async function gridProbabilities(
   probe: BatchProbe,
   image: { height: number; width: number },
-  rows: number,
-  cols: number,
-  classIndex: number,
-  baseProb: number,
+  frame: MapFrame,
   options: OcclusionOptions,
 ): Promise<OcclusionMap> {
-  const { patch, stride } = options;
+  const { rows, cols, patch, stride, classIndex } = frame;
   const total = rows * cols;
   const known = new Map<number, number>();
   let done = 0;
@@ -186,22 +237,29 @@ async function gridProbabilities(
   if (coarseStride && coarseStride > stride) {
     const coarseRows = gridCells(image.height, patch, coarseStride);
     const coarseCols = gridCells(image.width, patch, coarseStride);
+    const reused = coarseStride % stride === 0;
+    const step = coarseStride / stride;
     const coarse = await occludedProbabilities(
       probe,
       gridPositions(coarseRows, coarseCols, coarseStride),
       classIndex,
-      options,
+      {
+        ...options,
+        onBatch: (n) => {
+          if (!reused) return;
+          done = n;
+          report();
+        },
+      },
     );
-    if (coarseStride % stride === 0) {
-      const step = coarseStride / stride;
+    if (reused) {
       for (let r = 0; r < coarseRows; r++) {
         for (let c = 0; c < coarseCols; c++)
           known.set(r * step * cols + c * step, coarse[r * coarseCols + c]);
       }
       done = known.size;
-      report();
     }
-    options.onCoarse?.(toMap(coarseRows, coarseCols, patch, coarseStride, classIndex, baseProb, coarse));
+    options.onCoarse?.(toMap({ ...frame, rows: coarseRows, cols: coarseCols, stride: coarseStride }, coarse));
   }
 
   const all = gridPositions(rows, cols, stride);
@@ -224,7 +282,78 @@ async function gridProbabilities(
   todo.forEach((cell, i) => {
     prob[cell] = fresh[i];
   });
-  return toMap(rows, cols, patch, stride, classIndex, baseProb, prob);
+  return toMap(frame, prob);
+}
+
+/** The cells of every `step`-th row and column: a map on the coarser grid of stride step·stride. */
+function coarseOf(frame: MapFrame, step: number, drop: Float32Array): OcclusionMap {
+  const rows = Math.floor((frame.rows - 1) / step) + 1;
+  const cols = Math.floor((frame.cols - 1) / step) + 1;
+  const prob = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++)
+      prob[r * cols + c] = frame.baseProb - drop[r * step * frame.cols + c * step];
+  }
+  return toMap({ ...frame, rows, cols, stride: frame.stride * step }, prob);
+}
+
+/** Adaptive drill-down (occlusion-adaptive.ts): the coarse grid first, then fine cells where it dropped. */
+async function adaptiveMap(
+  probe: BatchProbe,
+  frame: MapFrame,
+  options: OcclusionOptions,
+): Promise<OcclusionMap> {
+  const { rows, cols, stride, classIndex, baseProb } = frame;
+  const drill = { ...ADAPTIVE_DRILL_DOWN, ...options.drillDown };
+  const positions = gridPositions(rows, cols, stride);
+  const total = rows * cols;
+  let decided = 0;
+  const dropsOf = async (cells: number[]) => {
+    const already = decided;
+    const probs = await occludedProbabilities(
+      probe,
+      cells.map((c) => positions[c]),
+      classIndex,
+      { ...options, onBatch: (n) => options.onProgress?.({ done: already + n, total }) },
+    );
+    return probs.map((p) => baseProb - p);
+  };
+  // A coarser grid than the first level, when asked for: computed first and shown, then reused.
+  const known = new Map<number, number>();
+  const coarseStep = options.coarseStride ? options.coarseStride / stride : 0;
+  if (Number.isInteger(coarseStep) && coarseStep > drill.step) {
+    const coarseRows = Math.floor((rows - 1) / coarseStep) + 1;
+    const coarseCols = Math.floor((cols - 1) / coarseStep) + 1;
+    const cells: number[] = [];
+    for (let r = 0; r < coarseRows; r++)
+      for (let c = 0; c < coarseCols; c++) cells.push(r * coarseStep * cols + c * coarseStep);
+    const drops = await dropsOf(cells);
+    for (let i = 0; i < cells.length; i++) known.set(cells[i], drops[i]);
+    decided = cells.length;
+    options.onCoarse?.(
+      toMap(
+        { ...frame, rows: coarseRows, cols: coarseCols, stride: stride * coarseStep },
+        drops.map((d) => baseProb - d),
+      ),
+    );
+  }
+  const result = await drillDown(
+    rows,
+    cols,
+    drill,
+    dropsOf,
+    (level) => {
+      decided = level.decided;
+      options.onProgress?.({ done: decided, total });
+      if (known.size === 0 && level.step === drill.step && drill.step > 1)
+        options.onCoarse?.(coarseOf(frame, drill.step, level.drop));
+    },
+    { known },
+  );
+  const prob = result.drop.map((d) => baseProb - d);
+  let computed = 0;
+  for (const c of result.computed) computed += c;
+  return toMap(frame, prob, { mode: 'adaptive', computed });
 }
 
 // Live dragging asks for many positions on one image: keep the last fill source per image buffer,

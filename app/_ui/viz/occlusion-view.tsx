@@ -3,7 +3,7 @@
 import { interpolateYlOrRd } from 'd3-scale-chromatic';
 import type { ComputeJobState } from '@/lib/protocol/compute';
 import type { PixelImage } from '@/lib/viz/image';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
+import type { OcclusionApproximation, OcclusionMap } from '@/lib/viz/occlusion';
 import { colourLut } from './colour';
 import { ColourBar } from './colour-bar';
 import { fitScale, type Point } from './geometry';
@@ -43,6 +43,13 @@ export interface OcclusionViewProps {
 function sizeFromMap(map: OcclusionMap | null): { height: number; width: number } {
   if (!map) return { height: 224, width: 224 };
   return { height: (map.rows - 1) * map.stride + map.patch, width: (map.cols - 1) * map.stride + map.patch };
+}
+
+/** The label an approximate map carries (lib/viz/occlusion.ts modes). */
+function approximationText(a: OcclusionApproximation, cells: number): string {
+  if (a.mode === 'adaptive')
+    return `Approximate: ${a.computed} of ${cells} positions computed, the rest interpolated`;
+  return `Approximate: each change spread over at most ${Math.round((a.spread ?? 1) * 100)}% of a layer`;
 }
 
 const prob = (p: number | null | undefined) => (p === null || p === undefined ? '–' : p.toFixed(2));
@@ -101,6 +108,14 @@ export function OcclusionView({
           {map && (
             <span className="text-sm text-slate-600">
               patch {map.patch} px · stride {map.stride} px · {map.rows}×{map.cols} positions
+            </span>
+          )}
+          {map?.approximation && (
+            <span
+              data-testid="occlusion-approximate"
+              className="rounded bg-amber-100 px-2 py-0.5 text-sm font-medium text-amber-900"
+            >
+              {approximationText(map.approximation, map.rows * map.cols)}
             </span>
           )}
         </div>

@@ -9,7 +9,15 @@ import type { PixelImage } from '../image';
 import { pixelImageToInput, scalePixels } from '../input';
 import type { FillSource } from '../occlusion-fill';
 import { fuseConvolutions } from './fuse';
-import { batchWindows, inputExtent, padAfter, reachedOutputs, type Span, spanUnion } from './geometry';
+import {
+  batchWindows,
+  inputExtent,
+  limitSpan,
+  padAfter,
+  reachedOutputs,
+  type Span,
+  spanUnion,
+} from './geometry';
 import { type PlannedLayer, planModel, type Step, type WindowStep } from './plan';
 
 /** A batch's values of one layer on per-element windows of one shared size. */
@@ -143,10 +151,16 @@ function globalMeanOfRegion(tf: Tf, value: RegionValue, clean: Tensor, cleanMean
   });
 }
 
-function windowLayer(tf: Tf, step: WindowStep, input: RegionValue, cleanPadded: Tensor): RegionValue {
+function windowLayer(
+  tf: Tf,
+  step: WindowStep,
+  input: RegionValue,
+  cleanPadded: Tensor,
+  spread: number,
+): RegionValue {
   const [ay, ax] = step.axes;
-  const changedY = input.changedY.map((s) => reachedOutputs(s, ay));
-  const changedX = input.changedX.map((s) => reachedOutputs(s, ax));
+  const changedY = input.changedY.map((s) => limitSpan(reachedOutputs(s, ay), ay.outputSize, spread));
+  const changedX = input.changedX.map((s) => limitSpan(reachedOutputs(s, ax), ax.outputSize, spread));
   const rows = batchWindows(changedY, ay.outputSize);
   const cols = batchWindows(changedX, ax.outputSize);
   const crops = gatherCrops(tf, input, cleanPadded, {
@@ -222,6 +236,14 @@ function toFull(tf: Tf, value: Value, clean: Tensor): Tensor {
   });
 }
 
+export interface IncrementalOptions {
+  /**
+   * The largest fraction of a layer's side a change may spread over (projective-field thresholding,
+   * geometry.ts limitSpan): 1, the default, is exact; smaller is faster and approximate.
+   */
+  spread?: number;
+}
+
 /** Clean activations of one image, kept for the incremental passes; dispose() releases them. */
 export class IncrementalOcclusion {
   private readonly plan: PlannedLayer[];
@@ -237,13 +259,16 @@ export class IncrementalOcclusion {
   private readonly outputName: string;
 
   /** Plans the model (folding batch norms reads weights, asynchronously) and computes the clean activations. */
-  static async create(tf: Tf, loaded: LoadedModel, image: PixelImage): Promise<IncrementalOcclusion> {
-    return new IncrementalOcclusion(
-      tf,
-      loaded,
-      image,
-      await fuseConvolutions(tf, loaded, planModel(tf, loaded)),
-    );
+  static async create(
+    tf: Tf,
+    loaded: LoadedModel,
+    image: PixelImage,
+    options: IncrementalOptions = {},
+  ): Promise<IncrementalOcclusion> {
+    const spread = options.spread ?? 1;
+    if (!(spread > 0 && spread <= 1)) throw new RangeError('spread must be in (0, 1]');
+    const fused = await fuseConvolutions(tf, loaded, planModel(tf, loaded));
+    return new IncrementalOcclusion(tf, loaded, image, fused, spread);
   }
 
   private constructor(
@@ -251,6 +276,7 @@ export class IncrementalOcclusion {
     private readonly loaded: LoadedModel,
     private readonly image: PixelImage,
     fused: { plan: PlannedLayer[]; weights: Tensor[] },
+    private readonly spread: number,
   ) {
     this.plan = fused.plan;
     this.fusedWeights = fused.weights;
@@ -354,7 +380,7 @@ export class IncrementalOcclusion {
     const { tf } = this;
     const regions = inputs.every((v) => v.kind === 'region') ? (inputs as RegionValue[]) : undefined;
     if (regions && step.kind === 'window')
-      return windowLayer(tf, step, regions[0], this.cleanPadded.get(name)!);
+      return windowLayer(tf, step, regions[0], this.cleanPadded.get(name)!, this.spread);
     if (regions && step.kind === 'pointwise') return { ...regions[0], tensor: step.run(regions[0].tensor) };
     if (regions && step.kind === 'merge') {
       const [height, width] = this.clean.get(name)!.shape as number[];

@@ -58,3 +58,15 @@ export function spanUnion(a: Span, b: Span): Span {
   if (b.end <= b.start) return a;
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
+
+/**
+ * Projective-field thresholding (Krypton's approximation): a change may reach at most
+ * ⌈fraction·size⌉ outputs, the ones around the middle of the span it would reach. Everything outside
+ * is read as unchanged. fraction ≥ 1 leaves the span as it is (exact).
+ */
+export function limitSpan(span: Span, size: number, fraction: number): Span {
+  const most = Math.max(1, Math.ceil(fraction * size));
+  if (span.end - span.start <= most) return span;
+  const start = Math.min(size - most, Math.max(0, Math.round((span.start + span.end - most) / 2)));
+  return { start, end: start + most };
+}

@@ -3,7 +3,13 @@ import type { PixelImage } from '@/lib/viz/image';
 import { fuseConvolutions } from '@/lib/viz/incremental/fuse';
 import { batchWindows, reachedOutputs } from '@/lib/viz/incremental/geometry';
 import { planModel } from '@/lib/viz/incremental/plan';
-import { occlusionMap } from '@/lib/viz/occlusion';
+import {
+  ADAPTIVE_DRILL_DOWN,
+  coarseStrideFor,
+  type OcclusionMap,
+  occlusionMap,
+  PROJECTIVE_STATED_ERROR,
+} from '@/lib/viz/occlusion';
 import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
 /** Random weights everywhere; batch norm variances positive. */
@@ -213,6 +219,99 @@ describe('incremental occlusion', () => {
       expect(tf.memory().numTensors).toBe(before);
       loaded.dispose();
     }
+    await useBackend('cpu');
+  });
+});
+
+/** Cells whose drop the exact map ranks in its top five, and how many of them `other` shares. */
+function sharedTop5(exact: OcclusionMap, other: OcclusionMap): number {
+  const top = (d: Float32Array) =>
+    Array.from(d.keys())
+      .sort((a, b) => d[b] - d[a])
+      .slice(0, 5);
+  const best = top(exact.drop);
+  return top(other.drop).filter((c) => best.includes(c)).length;
+}
+
+describe('approximate occlusion modes', () => {
+  failOnTensorLeaks();
+  beforeAll(() => useBackend('cpu'));
+  const options = {
+    patch: 5,
+    stride: 2,
+    fill: 'grey' as const,
+    batchSize: 16,
+    method: 'incremental' as const,
+  };
+
+  it('projective: exact at spread 1, labelled and different when the spread is cut', async () => {
+    const loaded = branchyNet('softmax');
+    const exact = await occlusionMap(tf, loaded, image, options);
+    expect(exact.approximation).toBeUndefined();
+    const full = await occlusionMap(tf, loaded, image, { ...options, mode: 'projective', spread: 1 });
+    expect(Array.from(full.prob)).toEqual(Array.from(exact.prob));
+    const cut = await occlusionMap(tf, loaded, image, { ...options, mode: 'projective', spread: 0.3 });
+    expect(cut.approximation).toEqual({ mode: 'projective', spread: 0.3, computed: cut.rows * cut.cols });
+    expect(cut.prob.every(Number.isFinite)).toBe(true);
+    expect(cut.prob.some((p, i) => Math.abs(p - exact.prob[i]) > 1e-6)).toBe(true);
+    loaded.dispose();
+  });
+
+  it('adaptive: coarse map first, computed cells exact, the others interpolated below the threshold', async () => {
+    const loaded = branchyNet('softmax');
+    const exact = await occlusionMap(tf, loaded, image, options);
+    const coarse: OcclusionMap[] = [];
+    const threshold = 0.01;
+    const map = await occlusionMap(tf, loaded, image, {
+      ...options,
+      mode: 'adaptive',
+      drillDown: { step: 4, threshold },
+      onCoarse: (m) => coarse.push(m),
+    });
+    expect(coarse).toHaveLength(1);
+    expect([coarse[0].stride, coarse[0].rows]).toEqual([8, Math.floor((exact.rows - 1) / 4) + 1]);
+    expect(map.approximation?.mode).toBe('adaptive');
+    const computed = map.approximation!.computed;
+    expect(computed).toBeGreaterThan(coarse[0].rows * coarse[0].cols);
+    expect(computed).toBeLessThan(exact.rows * exact.cols);
+    for (let i = 0; i < exact.drop.length; i++) {
+      const error = Math.abs(map.drop[i] - exact.drop[i]);
+      if (error > 1e-6) expect(Math.abs(map.drop[i])).toBeLessThan(threshold);
+    }
+    // With a zero threshold every cell is computed: the exact map.
+    const all = await occlusionMap(tf, loaded, image, {
+      ...options,
+      mode: 'adaptive',
+      drillDown: { threshold: 0 },
+    });
+    expect(all.approximation?.computed).toBe(exact.rows * exact.cols);
+    for (let i = 0; i < exact.drop.length; i++) expect(all.drop[i]).toBeCloseTo(exact.drop[i], 6);
+    loaded.dispose();
+  });
+
+  it('picks a coarse grid of at most 64 cells on the fine grid', () => {
+    expect(coarseStrideFor({ height: 224, width: 224 }, 32, 8)).toBe(32);
+    expect(coarseStrideFor({ height: 224, width: 224 }, 8, 4)).toBe(28);
+    expect(coarseStrideFor({ height: 28, width: 28 }, 8, 4)).toBeUndefined();
+  });
+
+  it.skipIf(!hasPacks)('stays within the stated error on a pack model (wasm)', async () => {
+    const { loadPackModel, pomeranian } = await import('./packs');
+    await useBackend('wasm');
+    const loaded = await loadPackModel('mobilenet-v1-0.25');
+    const picture = await pomeranian(loaded);
+    const grid = { patch: 32, stride: 16, method: 'incremental' as const };
+    const exact = await occlusionMap(tf, loaded, picture, grid);
+    const projective = await occlusionMap(tf, loaded, picture, { ...grid, mode: 'projective' });
+    for (let i = 0; i < exact.drop.length; i++)
+      expect(Math.abs(projective.drop[i] - exact.drop[i])).toBeLessThanOrEqual(PROJECTIVE_STATED_ERROR);
+    expect(sharedTop5(exact, projective)).toBe(5);
+    const adaptive = await occlusionMap(tf, loaded, picture, { ...grid, mode: 'adaptive' });
+    for (let i = 0; i < exact.drop.length; i++) {
+      if (Math.abs(adaptive.drop[i] - exact.drop[i]) > 1e-6)
+        expect(Math.abs(adaptive.drop[i])).toBeLessThan(ADAPTIVE_DRILL_DOWN.threshold);
+    }
+    loaded.dispose();
     await useBackend('cpu');
   });
 });

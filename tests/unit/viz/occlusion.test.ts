@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '@/lib/models/types';
+import { resultKey } from '@/lib/protocol/compute';
 import type { PixelImage } from '@/lib/viz/image';
 import { gridCells, occludedProbability, occlusionMap } from '@/lib/viz/occlusion';
 import { channelMeans, fillSource, gaussianBlur } from '@/lib/viz/occlusion-fill';
@@ -54,6 +55,23 @@ describe('occlusion', () => {
   beforeAll(async () => {
     await useBackend('cpu');
     loaded = linearModel();
+  });
+
+  it('keys an explicit exact mode as no mode, and each approximate mode apart', () => {
+    const request = {
+      kind: 'occlusion' as const,
+      modelId: 'mnist-cnn',
+      imageId: 'mnist/000-4.png',
+      patch: 8,
+      stride: 4,
+      fill: 'grey' as const,
+      classIndex: null,
+    };
+    const keys = [undefined, 'exact', 'projective', 'adaptive'].map((mode) =>
+      resultKey({ ...request, ...(mode && { mode: mode as 'exact' }) }),
+    );
+    expect(keys[1]).toBe(keys[0]);
+    expect(new Set(keys).size).toBe(3);
   });
 
   it('counts ⌊(size − patch)/stride⌋ + 1 cells per side', () => {
