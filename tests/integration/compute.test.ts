@@ -61,14 +61,15 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
       modelId: 'tinyvgg',
       imageId: image,
       patch: 16,
-      stride: 8,
+      // 13×13 cells: more than a coarse map's 64, so a coarse map comes first.
+      stride: 4,
       fill: 'grey',
       classIndex: null,
     };
     const partials: unknown[] = [];
     teacher.socket.on('compute:partial', (p) => partials.push(p));
     const remote = decodeResult<OcclusionMap>(done(await ask(request)).result);
-    expect(remote).toMatchObject({ rows: 7, cols: 7 });
+    expect(remote).toMatchObject({ rows: 13, cols: 13 });
     expect(partials.length).toBe(1);
 
     await initComputeBackend();
