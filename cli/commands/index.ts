@@ -1,5 +1,6 @@
 // The command registry: one import and one entry per command, each in its own file.
 import type { Command } from '../command';
+import { atlasCommand } from './atlas';
 import { dreamCommand } from './dream';
 import { filtersCommand } from './filters';
 import { infoCommand } from './info';
@@ -17,5 +18,6 @@ export const COMMANDS: Command[] = [
   occlusionCommand,
   filtersCommand,
   topCommand,
+  atlasCommand,
   dreamCommand,
 ];

@@ -2,13 +2,19 @@
 import { writeFile } from 'node:fs/promises';
 import { OCCLUSION_FILLS } from '@/lib/protocol/primitives';
 import type { PixelImage } from '@/lib/viz/image';
-import { type OcclusionFill, type OcclusionMethod, occlusionMap } from '@/lib/viz/occlusion';
+import {
+  type OcclusionFill,
+  type OcclusionMethod,
+  type OcclusionMode,
+  occlusionMap,
+} from '@/lib/viz/occlusion';
 import { decodeForModel } from '@/server/images/decode';
 import { renderOcclusionPng } from '@/server/render/occlusion';
 import { CliError, type Command, type OptionValues, requireOption } from '../command';
 import { loadModelOption, tf } from '../model-options';
 
 const METHODS: OcclusionMethod[] = ['incremental', 'batched'];
+const MODES: OcclusionMode[] = ['exact', 'projective', 'adaptive'];
 
 function positiveInteger(options: OptionValues, name: string): number {
   const value = Number(options[name]);
@@ -51,6 +57,7 @@ export const occlusionCommand: Command = {
     '  --class <index>           class to watch (default: the top prediction)',
     `  --fill <${OCCLUSION_FILLS.join('|')}>  what the patch shows (default grey)`,
     '  --method <incremental|batched>  incremental recomputes only what each patch changes (default)',
+    '  --mode <exact|projective|adaptive>  approximate modes are faster and labelled (default exact)',
     '  --batch <n>               patch positions per forward pass (default 16)',
     '  --png <file>              write the heatmap over the image, with a colour bar',
   ].join('\n'),
@@ -60,6 +67,7 @@ export const occlusionCommand: Command = {
     class: { type: 'string' },
     fill: { type: 'string', default: 'grey' },
     method: { type: 'string', default: 'incremental' },
+    mode: { type: 'string', default: 'exact' },
     batch: { type: 'string', default: '16' },
     png: { type: 'string' },
   },
@@ -69,6 +77,7 @@ export const occlusionCommand: Command = {
     const batchSize = positiveInteger(options, 'batch');
     const fill = oneOf<OcclusionFill>(options, 'fill', OCCLUSION_FILLS);
     const method = oneOf(options, 'method', METHODS);
+    const mode = oneOf(options, 'mode', MODES);
     const classIndex = options.class === undefined ? undefined : Number(options.class);
     const imagePath = requireOption(options, 'image');
     const loaded = await loadModelOption(options);
@@ -100,6 +109,7 @@ export const occlusionCommand: Command = {
         classIndex,
         batchSize,
         method,
+        mode,
       });
       const label = labels[map.classIndex] ?? String(map.classIndex);
       if (typeof options.png === 'string') {
@@ -113,6 +123,9 @@ export const occlusionCommand: Command = {
       const text = [
         `class ${map.classIndex} (${label}): p = ${map.baseProb.toFixed(4)} on the clean image`,
         `${map.rows}×${map.cols} positions, patch ${patch}, stride ${stride}, fill ${fill}`,
+        ...(map.approximation
+          ? [`approximate (${map.approximation.mode}): ${map.approximation.computed} positions computed`]
+          : []),
         `largest drop ${map.drop[worst].toFixed(4)} with the patch at y=${Math.floor(worst / map.cols) * stride}, x=${(worst % map.cols) * stride}`,
         textHeatmap(map.rows, map.cols, map.drop),
         ...(typeof options.png === 'string' ? [`wrote ${options.png}`] : []),
@@ -125,6 +138,7 @@ export const occlusionCommand: Command = {
           baseProb: map.baseProb,
           prob: Array.from(map.prob),
           drop: Array.from(map.drop),
+          ...(map.approximation && { approximation: map.approximation }),
         },
         text,
       );

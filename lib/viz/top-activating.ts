@@ -77,7 +77,7 @@ function channelMaxima(
   });
 }
 
-async function* batches(source: ImageSource, size: number): AsyncGenerator<SourceImage[]> {
+export async function* batches(source: ImageSource, size: number): AsyncGenerator<SourceImage[]> {
   let batch: SourceImage[] = [];
   for await (const image of source) {
     batch.push(image);
