@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
-import { joinCluster } from './cluster';
+import { fanOutBetweenServers, joinCluster } from './cluster';
 import { type ActiveBackend, initComputeBackend } from './compute/backend';
 import { BullComputeQueue } from './compute/bull-queue';
 import { createCostFacts } from './compute/cost-facts';
@@ -18,10 +18,12 @@ import { ExerciseService } from './exercises/service';
 import { ExerciseTables } from './exercises/tables';
 import { createHealthCheck } from './health';
 import { createApiHandler } from './http/routes';
+import { DEFAULT_LIMITS, limitsFromEnv, RateLimits, type ServerLimits } from './limits';
 import { log as defaultLog, type Logger } from './log';
 import { AssetHasher } from './replay/assets';
 import { ReplayService } from './replay/service';
-import { SessionService } from './session/service';
+import { catalogLookup } from './session/catalog-lookup';
+import { DEFAULT_SESSION_LIMITS, SessionService } from './session/service';
 import { SessionStore } from './session/store';
 import { attachSockets, type IoServer } from './socket';
 
@@ -37,6 +39,10 @@ export interface AppOptions {
   redisUrl?: string;
   /** Redis stream of the Socket.io adapter (tests keep theirs apart). */
   redisStream?: string;
+  /** Overrides of the client limits (server/limits.ts); CONVLENS_LIMITS sets them from the environment. */
+  limits?: Partial<ServerLimits>;
+  /** How long a room nobody is connected to stays in memory (tests make it short). */
+  roomIdleMs?: number;
   /** Worker threads computing results; 0 switches server compute off (browsers compute). */
   computeWorkers?: number;
   /** Compute bounds (docs/limits.md); tests lower them. */
@@ -62,6 +68,7 @@ export interface Application {
 export async function createApplication(options: AppOptions = {}): Promise<Application> {
   const log = options.log ?? defaultLog;
   const database = options.database ?? databaseConfig();
+  const trustProxy = process.env.CONVLENS_TRUST_PROXY === '1';
   if (options.resetDatabase) removeSqliteFile(database);
   await migrateDatabase(database);
   const db = await openDatabase(database);
@@ -75,13 +82,19 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     (error) => log.error({ err: error }, 'no compute backend'),
   );
 
+  const clientLimits: ServerLimits = { ...DEFAULT_LIMITS, ...limitsFromEnv(), ...options.limits };
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  const rateLimits = await RateLimits.create(clientLimits, redisUrl);
   const store = new SessionStore(db);
   const models = await ModelFiles.open(log);
-  const sessions = new SessionService(store, (id) => models.has(id));
   const images = await ImageCatalog.discover({ log });
+  const sessions = new SessionService(store, catalogLookup(models, images), {
+    ...DEFAULT_SESSION_LIMITS,
+    maxSocketsPerParticipant: clientLimits.socketsPerParticipant,
+    ...(options.roomIdleMs !== undefined ? { roomIdleMs: options.roomIdleMs } : {}),
+  });
   const workers = options.computeWorkers ?? computeWorkersFromEnv();
   const limits = { ...COMPUTE_LIMITS, ...options.computeLimits };
-  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   redis?.on('error', (error) => log.warn({ err: error }, 'Redis (compute)'));
   const resultStore = new DatabaseResultStore(db);
@@ -112,6 +125,8 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     images,
     models,
     log,
+    limits: rateLimits,
+    trustProxy,
     health: createHealthCheck({
       db,
       dbKind: database.kind,
@@ -134,12 +149,21 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     log,
   });
   const cluster = redisUrl ? await joinCluster(redisUrl, options.redisStream) : null;
-  const io = attachSockets(httpServer, sessions, compute, log, exercises, cluster?.cluster, () =>
-    images
-      .list()
-      .filter((set) => set.images.length > 0)
-      .map((set) => set.id),
-  );
+  const io = attachSockets(httpServer, {
+    sessions,
+    compute,
+    exercises,
+    limits: rateLimits,
+    log,
+    adapter: cluster?.adapter,
+    trustProxy,
+    imageSets: () =>
+      images
+        .list()
+        .filter((set) => set.images.length > 0)
+        .map((set) => set.id),
+  });
+  if (cluster) fanOutBetweenServers(io, sessions, log);
 
   return {
     httpServer,
@@ -153,11 +177,13 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       await sessions.drain();
+      sessions.close();
       await db.$disconnect();
       await pool?.close();
       await queue?.close();
       redis?.disconnect();
       await cluster?.close();
+      await rateLimits.close();
     },
   };
 }

@@ -17,7 +17,9 @@ export function leaderboard(
   const rows = results
     .map((r) => ({
       participantId: r.participantId,
-      name: participants[r.participantId]?.name ?? 'someone who left',
+      name:
+        (Object.hasOwn(participants, r.participantId) ? participants[r.participantId].name : undefined) ??
+        'someone who left',
       score: r.score.score,
     }))
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { featureVisParamsSchema } from './compute';
 import { exerciseActionSchemas } from './exercise';
 import {
-  computeBackendSchema,
   imageIdSchema,
   layerNameSchema,
   modelIdSchema,
@@ -60,14 +59,13 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mode.set'), mode: z.enum(['follow', 'free']) }),
   /** Where derived results are computed: the server, or each browser by itself. */
   z.object({ type: z.literal('compute.set'), where: z.enum(['server', 'browser']) }),
-  z.object({ type: z.literal('presence.set'), backend: computeBackendSchema }),
   ...exerciseActionSchemas,
 ]);
 export type Action = z.infer<typeof actionSchema>;
 export type ActionType = Action['type'];
 
 /** Actions a student may send; everything else changes the shared view and needs the instructor key. */
-const STUDENT_ACTIONS: ReadonlySet<ActionType> = new Set(['presence.set', 'exercise.answer']);
+const STUDENT_ACTIONS: ReadonlySet<ActionType> = new Set(['exercise.answer']);
 
 export function mayPerform(role: Role, type: ActionType): boolean {
   return role === 'instructor' || STUDENT_ACTIONS.has(type);

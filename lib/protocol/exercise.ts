@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { occlusionRequestSchema, probeRequestSchema } from './compute';
-import { idSchema } from './primitives';
+import { idSchema, plainText } from './primitives';
 
 export const DEFAULT_OCCLUSION_PROMPT = 'Where does covering the image hurt the prediction most?';
 export const DEFAULT_PROBE_PROMPT = 'What will the probability be with the patch here?';
@@ -100,7 +100,7 @@ export const exerciseActionSchemas = [
   z.object({
     type: z.literal('exercise.start'),
     task: exerciseTaskSchema,
-    prompt: z.string().trim().min(1).max(200),
+    prompt: plainText(1, 200, 'a question'),
     /** Answers are taken until this long after the start, by the server's clock. */
     seconds: z.number().int().min(10).max(3600),
   }),

@@ -10,12 +10,24 @@ export const joinCodeSchema = z
   .toUpperCase()
   .regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), 'a join code is 6 letters or digits');
 
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a name is required')
-  .max(40, 'at most 40 characters');
-export const titleSchema = z.string().trim().min(1, 'a title is required').max(120, 'at most 120 characters');
+// Lone surrogates cannot be stored as UTF-8, and control characters have no business in a name.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Text people read: well-formed Unicode without control characters, trimmed. */
+export function plainText(min: number, max: number, what: string) {
+  return z
+    .string()
+    .trim()
+    .min(min, `${what} is required`)
+    .max(max, `at most ${max} characters`)
+    .refine((s) => !LONE_SURROGATE.test(s), 'contains a broken character (a lone surrogate)')
+    .refine((s) => !CONTROL.test(s), 'contains control characters');
+}
+
+export const displayNameSchema = plainText(1, 40, 'a name');
+export const titleSchema = plainText(1, 120, 'a title');
 export const idSchema = z.string().min(1).max(64);
 /** A model of this server's catalog (built-in, pack or upload id); never a path or a URL. */
 export const modelIdSchema = z

@@ -8,16 +8,23 @@ import {
 } from './compute';
 import type { LoggedEvent } from './events';
 import type { LessonPrepProgress } from './lesson-prep';
+import type { EphemeralState, EphemeralUpdate } from './presence';
 import { displayNameSchema, idSchema, joinCodeSchema, type Role } from './primitives';
 import type { SessionState } from './state';
 
 export const ERROR_CODES = [
   'bad-request',
   'not-found',
+  /** A credential is needed (the instructor key, a share link). */
+  'unauthorized',
   'forbidden',
+  /** Well-formed but refused as a whole (an import whose log does not replay, or whose assets are missing). */
+  'unprocessable',
   'client-too-old',
   'client-too-new',
   'rate-limited',
+  /** A declared limit (docs/limits.md) would be exceeded: too many sockets, jobs, positions… */
+  'limit-exceeded',
   'not-joined',
   'unknown-event',
   'internal',
@@ -38,12 +45,14 @@ export const joinRequestSchema = z
     joinCode: joinCodeSchema,
     name: displayNameSchema.optional(),
     instructorKey: z.string().min(16).max(128).optional(),
-    /** Resume as this participant (reconnect, reload). */
+    /** Resume as this participant (reconnect, reload): with the instructor key, or with its resume secret. */
     participantId: idSchema.optional(),
+    /** Given once, in the answer to the join that created the participant; only its hash is stored. */
+    resumeSecret: z.string().min(16).max(128).optional(),
     /** The last seq this client folded; the server sends only what follows. */
     lastSeq: z.number().int().min(0).optional(),
   })
-  .refine((r) => r.name || r.instructorKey || r.participantId, {
+  .refine((r) => r.name || r.instructorKey || (r.participantId && r.resumeSecret), {
     message: 'a name (students) or the instructor key is required',
   });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
@@ -52,12 +61,19 @@ export type JoinResult = {
   participantId: string;
   role: Role;
   sessionId: string;
+  /** Present when this join created the participant: keep it to resume as them later. */
+  resumeSecret?: string;
+  /** Who is here now and the patch being dragged: not in the log. */
+  ephemeral: EphemeralState;
 } & ({ kind: 'snapshot'; state: SessionState } | { kind: 'events'; events: LoggedEvent[] });
 
 export const SOCKET_EVENTS = {
   join: 'session:join',
   act: 'session:act',
+  presence: 'session:presence',
+  probe: 'session:probe',
   event: 'session:event',
+  ephemeral: 'session:ephemeral',
   error: 'session:error',
   compute: 'compute:request',
   progress: 'compute:progress',
@@ -71,6 +87,10 @@ export const SOCKET_EVENTS = {
 export interface ClientToServerEvents {
   'session:join': (request: unknown, ack: (response: Response<JoinResult>) => void) => void;
   'session:act': (action: unknown, ack: (response: Response<{ seq: number }>) => void) => void;
+  /** Ephemeral: this participant's backend, following or exploring, and view (PresenceUpdate). */
+  'session:presence': (update: unknown, ack?: (response: Response<null>) => void) => void;
+  /** Ephemeral, instructor only: the patch while it is dragged (ProbeDrag); `probe.set` logs where it lands. */
+  'session:probe': (drag: unknown, ack?: (response: Response<null>) => void) => void;
   /** Answered when the result is ready (or at once with "unavailable": the browser computes it). */
   'compute:request': (request: unknown, ack: (response: Response<ComputeAccepted>) => void) => void;
   /** This client no longer waits for that key; the job stops at its next batch when nobody else does. */
@@ -85,6 +105,7 @@ export interface ServerToClientEvents {
   'compute:prepared': (progress: LessonPrepProgress) => void;
   'session:event': (event: LoggedEvent) => void;
   'session:error': (error: ProtocolError) => void;
+  'session:ephemeral': (update: EphemeralUpdate) => void;
   /** A job's state (queued, running, cancelled, failed), sent to the whole session so everyone sees it. */
   'compute:progress': (progress: ComputeProgress) => void;
   /** An early, coarser result (occlusion: the coarse grid) for those who asked. */

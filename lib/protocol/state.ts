@@ -3,7 +3,7 @@
 import type { FilterDisplay, OcclusionParams, View } from './actions';
 import type { FeatureVisParams } from './compute';
 import type { ExerciseAnswer, ExerciseResult, ExerciseTask, ExerciseTruth } from './exercise';
-import type { ComputeBackendName, Neuron, Role } from './primitives';
+import type { Neuron, Role } from './primitives';
 
 export type ExercisePhase = 'open' | 'closed' | 'revealed';
 
@@ -34,12 +34,11 @@ export interface ExerciseState {
   dismissed: boolean;
 }
 
+/** Who took part (from the log); whether they are here now is ephemeral presence (presence.ts). */
 export interface ParticipantState {
   id: string;
   name: string;
   role: Role;
-  online: boolean;
-  backend: ComputeBackendName;
   joinedSeq: number;
 }
 

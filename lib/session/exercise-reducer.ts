@@ -2,7 +2,7 @@ import { type ExerciseState, findExercise, paintLimit } from '../exercises/state
 import type { EventBody } from '../protocol/events';
 import type { ExerciseAnswer } from '../protocol/exercise';
 import type { ErrorCode } from '../protocol/socket';
-import type { SessionState } from './state';
+import { participantOf, type SessionState } from './state';
 
 export type ExerciseEventBody = Extract<EventBody, { type: `exercise.${string}` }>;
 
@@ -114,7 +114,7 @@ function acceptingFrom(state: SessionState, exercise: ExerciseState, stamp: Stam
   if (Date.parse(stamp.at) > Date.parse(exercise.deadline)) {
     throw new ExerciseRefusal('forbidden', 'time is up: answers are closed');
   }
-  const actor = stamp.actor ? state.participants[stamp.actor] : undefined;
+  const actor = stamp.actor ? participantOf(state, stamp.actor) : undefined;
   if (actor?.role !== 'student') throw new ExerciseRefusal('forbidden', 'only students answer');
   return actor.id;
 }

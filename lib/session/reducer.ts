@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '../protocol/events';
 import type { Neuron } from '../protocol/primitives';
 import { reduceExercise } from './exercise-reducer';
-import { initialState, type SessionState } from './state';
+import { initialState, participantOf, type SessionState } from './state';
 
 /**
  * The one rule for how a session changes. The server folds it to stay
@@ -27,20 +27,18 @@ function apply(state: SessionState, { body, seq, at, actor }: LoggedEvent): Sess
     case 'session.created':
       return { ...state, title: body.title, modelId: body.modelId };
     case 'participant.joined': {
-      const existing = state.participants[body.participantId];
+      const existing = participantOf(state, body.participantId);
       return withParticipant(state, body.participantId, {
         id: body.participantId,
         name: body.name,
         role: body.role,
-        online: true,
-        backend: existing?.backend ?? 'unknown',
         joinedSeq: existing?.joinedSeq ?? seq,
       });
     }
-    case 'participant.connection': {
-      const p = state.participants[body.participantId];
-      return p ? withParticipant(state, p.id, { ...p, online: body.online }) : state;
-    }
+    // Presence in logs of version 1: ephemeral since version 2, so a replay has nothing to show of it.
+    case 'participant.connection':
+    case 'presence.set':
+      return state;
     case 'view.set':
       return { ...state, view: body.view, probe: null };
     case 'model.set':
@@ -87,11 +85,6 @@ function apply(state: SessionState, { body, seq, at, actor }: LoggedEvent): Sess
       return { ...state, mode: body.mode };
     case 'compute.set':
       return { ...state, compute: body.where };
-    case 'presence.set': {
-      // The server sets the actor from the socket's identity, never from the payload.
-      const p = actor ? state.participants[actor] : undefined;
-      return p ? withParticipant(state, p.id, { ...p, backend: body.backend }) : state;
-    }
     case 'exercise.start':
     case 'exercise.answer':
     case 'exercise.answered':

@@ -26,3 +26,11 @@ export function initialState(): SessionState {
     exercises: [],
   };
 }
+
+/** A participant by id; ids come from clients too, so only own properties count ("constructor" is no one). */
+export function participantOf(
+  state: SessionState,
+  id: string,
+): SessionState['participants'][string] | undefined {
+  return Object.hasOwn(state.participants, id) ? state.participants[id] : undefined;
+}

@@ -1,7 +1,6 @@
 import type { ExerciseState } from '../../lib/exercises/state';
 import type { LoggedEvent } from '../../lib/protocol/events';
 import type { ExerciseAnswer } from '../../lib/protocol/exercise';
-import { fold } from '../../lib/session/reducer';
 import type { Db } from '../db/client';
 
 /**
@@ -44,17 +43,20 @@ export class ExerciseTables {
     });
   }
 
-  /** Rows for every exercise of a whole log at once (an imported session). */
-  async fromLog(sessionId: string, events: readonly LoggedEvent[]): Promise<void> {
-    const state = fold(events);
-    for (const exercise of state.exercises) await this.started(sessionId, exercise);
+  /** An imported log's rows: from its exercises as the log ends and (at least) its answer and reveal events. */
+  async fromFolded(
+    sessionId: string,
+    exercises: readonly ExerciseState[],
+    events: readonly LoggedEvent[],
+  ): Promise<void> {
+    for (const exercise of exercises) await this.started(sessionId, exercise);
     for (const event of events) {
       if (event.body.type === 'exercise.answer' && event.actor) {
         await this.answered(sessionId, event.body.exercise, event.actor, event.body.answer, event.at);
       }
       if (event.body.type === 'exercise.revealed') {
         const id = event.body.exercise;
-        const exercise = state.exercises.find((e) => e.id === id);
+        const exercise = exercises.find((e) => e.id === id);
         if (exercise) await this.revealed(sessionId, exercise, event.at);
       }
     }

@@ -2,18 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { encodeResult } from '../../lib/compute/codec';
 import { computeRequestSchema } from '../../lib/protocol/compute';
 import { joinCodeSchema } from '../../lib/protocol/primitives';
-import { sessionExportSchema, sessionSummariesBodySchema } from '../../lib/protocol/replay';
+import { MAX_IMPORT_BYTES, sessionSummariesBodySchema } from '../../lib/protocol/replay';
 import { ComputeError } from '../compute/errors';
 import type { ComputeService } from '../compute/service';
+import type { RateLimits } from '../limits';
 import type { ReplayCredentials, ReplayService } from '../replay/service';
-import { bearerKey, HttpError, readJson, sendJson } from './body';
+import { bearerKey, clientAddress, HttpError, readBody, readJson, sendJson } from './body';
 
 export interface ReplayDeps {
   replays: ReplayService;
   compute: ComputeService;
+  limits: RateLimits;
+  trustProxy: boolean;
 }
-
-export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 
 /** Replays, share links, the instructor's session list, export and import. */
 export async function routeReplays(
@@ -28,12 +29,13 @@ export async function routeReplays(
 
   if (pathname === '/api/sessions/listings' && method === 'POST') {
     const body = await readJson(req, sessionSummariesBodySchema);
-    sendJson(res, 200, { sessions: await replays.listings(body.sessions) });
+    sendJson(res, 200, await replays.listings(body.sessions, body));
     return true;
   }
   if (pathname === '/api/sessions/import' && method === 'POST') {
-    const file = await readJson(req, sessionExportSchema, MAX_IMPORT_BYTES);
-    sendJson(res, 201, await replays.importSession(file));
+    await deps.limits.require('imports', clientAddress(req, deps.trustProxy), 'imports');
+    const bytes = await readBody(req, MAX_IMPORT_BYTES, 'application/json');
+    sendJson(res, 201, await replays.importSession(bytes));
     return true;
   }
 

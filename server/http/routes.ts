@@ -1,16 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSessionBodySchema, type HealthReport, type SessionSummary } from '../../lib/protocol/http';
 import { joinCodeSchema } from '../../lib/protocol/primitives';
+import type { RateLimits } from '../limits';
 import type { Logger } from '../log';
 import { SessionError } from '../session/errors';
 import type { SessionService } from '../session/service';
-import { HttpError, readJson, sendError, sendJson } from './body';
+import { clientAddress, HttpError, readJson, sendError, sendJson } from './body';
 import { type CatalogDeps, routeCatalog } from './catalog-routes';
 import { routeExercises } from './exercise-routes';
 import { type ReplayDeps, routeReplays } from './replay-routes';
 
 export interface ApiDeps extends CatalogDeps, ReplayDeps {
   sessions: SessionService;
+  limits: RateLimits;
+  /** Use X-Forwarded-For as the client's address (behind a trusted proxy). */
+  trustProxy: boolean;
   health: () => Promise<HealthReport>;
   log: Logger;
 }
@@ -23,7 +27,7 @@ export function createApiHandler(deps: ApiDeps) {
     try {
       await route(req, res, url, deps);
     } catch (error) {
-      if (!(error instanceof HttpError))
+      if (!(error instanceof HttpError) && !(error instanceof SessionError))
         deps.log.error({ err: error, path: url.pathname }, 'api request failed');
       sendError(res, error);
     }
@@ -38,13 +42,9 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
     return sendJson(res, report.ok ? 200 : 503, report);
   }
   if (pathname === '/api/sessions' && req.method === 'POST') {
+    await deps.limits.require('sessionCreations', clientAddress(req, deps.trustProxy), 'new sessions');
     const body = await readJson(req, createSessionBodySchema);
-    const created = await deps.sessions.create(body).catch((error) => {
-      if (error instanceof SessionError)
-        throw new HttpError(400, 'invalid', error.message, { modelId: [error.message] });
-      throw error;
-    });
-    return sendJson(res, 201, created);
+    return sendJson(res, 201, await deps.sessions.create(body));
   }
   if (await routeCatalog(req, res, pathname, deps)) return;
   if (await routeExercises(req, res, pathname, deps)) return;

@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LoggedEvent } from '../../lib/protocol/events';
 import type { ImageCatalog } from '../catalog/images';
 import type { ModelFiles } from '../catalog/model-files';
 
-/** The models and images a log refers to. */
-export function referencedAssets(events: readonly LoggedEvent[]): { models: string[]; images: string[] } {
-  const models = new Set<string>();
-  const images = new Set<string>();
-  for (const { body } of events) {
-    if (body.type === 'session.created' || body.type === 'model.set') models.add(body.modelId);
-    if (body.type === 'image.set') images.add(body.imageId);
-  }
-  return { models: [...models], images: [...images] };
-}
+export { referencedAssets } from './referenced-assets';
 
 /** Content hashes: a model is its model.json and weight files in order; an image is its file's bytes. */
 export class AssetHasher {

@@ -7,15 +7,17 @@ import type {
   ReplayShare,
   SessionExport,
   SessionListing,
+  SessionListingPage,
 } from '../../lib/protocol/replay';
 import { LOG_VERSION } from '../../lib/protocol/version';
 import { fold } from '../../lib/session/reducer';
 import type { Db } from '../db/client';
 import { ExerciseTables } from '../exercises/tables';
-import { HttpError } from '../http/body';
-import { keyMatches } from '../session/keys';
+import { instructorKeyOpens, requireInstructorKey } from '../session/access';
+import { SessionError } from '../session/errors';
 import type { SessionStore, StoredSession } from '../session/store';
 import { type AssetHasher, referencedAssets } from './assets';
+import { readSessionFile } from './import-reader';
 
 export interface ReplayCredentials {
   instructorKey?: string;
@@ -32,18 +34,14 @@ export class ReplayService {
 
   async session(joinCode: string): Promise<StoredSession> {
     const session = await this.store.findByJoinCode(joinCode);
-    if (!session) throw new HttpError(404, 'not-found', `no session has the code ${joinCode}`);
+    if (!session) throw new SessionError('not-found', `no session has the code ${joinCode}`);
     return session;
   }
 
   /** The instructor key opens everything of its session. */
   async asInstructor(joinCode: string, key: string | undefined): Promise<StoredSession> {
-    if (!key)
-      throw new HttpError(401, 'unauthorized', 'send the instructor key (Authorization: Bearer <key>)');
     const session = await this.session(joinCode);
-    if (!keyMatches(key, session.instructorKeyHash)) {
-      throw new HttpError(403, 'forbidden', 'that instructor key does not open this session');
-    }
+    requireInstructorKey(session, key);
     return session;
   }
 
@@ -56,12 +54,12 @@ export class ReplayService {
       return { session: await this.asInstructor(joinCode, credentials.instructorKey), viewer: 'instructor' };
     }
     if (!credentials.share) {
-      throw new HttpError(401, 'unauthorized', 'a replay needs the instructor key or a share link');
+      throw new SessionError('unauthorized', 'a replay needs the instructor key or a share link');
     }
     const session = await this.session(joinCode);
     const share = await this.db.replayShare.findUnique({ where: { token: credentials.share } });
     if (!share || share.sessionId !== session.id || share.revokedAt) {
-      throw new HttpError(403, 'forbidden', 'this share link is not valid (it may have been revoked)');
+      throw new SessionError('forbidden', 'this share link is not valid (it may have been revoked)');
     }
     return { session, viewer: 'shared' };
   }
@@ -102,32 +100,50 @@ export class ReplayService {
       where: { token, sessionId: session.id, revokedAt: null },
       data: { revokedAt: new Date() },
     });
-    if (count === 0) throw new HttpError(404, 'not-found', 'no such active share link');
+    if (count === 0) throw new SessionError('not-found', 'no such active share link');
   }
 
-  /** The sessions whose keys this browser holds; unknown codes and wrong keys are left out. */
-  async listings(entries: { joinCode: string; instructorKey: string }[]): Promise<SessionListing[]> {
-    const listings: SessionListing[] = [];
-    for (const { joinCode, instructorKey } of entries) {
-      const session = await this.store.findByJoinCode(joinCode);
-      if (!session || !keyMatches(instructorKey, session.instructorKeyHash)) continue;
-      const events = await this.store.events(session.id);
-      const state = fold(events);
-      const first = events[0] ? Date.parse(events[0].at) : session.createdAt.getTime();
-      const last = events.at(-1) ? Date.parse(events.at(-1)!.at) : first;
-      listings.push({
-        joinCode,
-        title: session.title,
-        modelId: state.modelId || session.modelId,
-        createdAt: session.createdAt.toISOString(),
-        durationSeconds: Math.round((last - first) / 1000),
-        students: Object.values(state.participants).filter((p) => p.role === 'student').length,
-        exercises: events.filter((e) => e.body.type.startsWith('exercise.') && e.body.type.endsWith('start'))
-          .length,
-        events: events.length,
-      });
-    }
-    return listings.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /**
+   * The sessions whose keys this browser holds, newest first, one page at a time; unknown codes and wrong
+   * keys are left out. Counted by the database: no log is read or folded.
+   */
+  async listings(
+    entries: { joinCode: string; instructorKey: string }[],
+    page: { page: number; pageSize: number },
+  ): Promise<SessionListingPage> {
+    const codes = [...new Set(entries.map((e) => e.joinCode))];
+    const rows = await this.db.session.findMany({
+      where: { joinCode: { in: codes } },
+      orderBy: { createdAt: 'desc' },
+    });
+    const keyOf = new Map(entries.map((e) => [e.joinCode, e.instructorKey]));
+    const opened = rows.filter((row) => instructorKeyOpens(row, keyOf.get(row.joinCode) ?? ''));
+    const shown = opened.slice(page.page * page.pageSize, (page.page + 1) * page.pageSize);
+    const sessions = await Promise.all(shown.map((session) => this.listing(session)));
+    return { sessions, page: page.page, pageSize: page.pageSize, total: opened.length };
+  }
+
+  private async listing(session: StoredSession): Promise<SessionListing> {
+    const where = { sessionId: session.id };
+    const [span, students, exercises, lastModel] = await Promise.all([
+      this.db.event.aggregate({ where, _min: { createdAt: true }, _max: { createdAt: true }, _count: true }),
+      this.db.participant.count({ where: { ...where, role: 'student' } }),
+      this.db.exercise.count({ where }),
+      this.db.event.findFirst({ where: { ...where, type: 'model.set' }, orderBy: { seq: 'desc' } }),
+    ]);
+    const first = span._min.createdAt?.getTime() ?? session.createdAt.getTime();
+    const last = span._max.createdAt?.getTime() ?? first;
+    const modelSet = lastModel ? (JSON.parse(lastModel.payload) as { modelId?: string }) : null;
+    return {
+      joinCode: session.joinCode,
+      title: session.title,
+      modelId: modelSet?.modelId ?? session.modelId,
+      createdAt: session.createdAt.toISOString(),
+      durationSeconds: Math.round((last - first) / 1000),
+      students,
+      exercises,
+      events: span._count,
+    };
   }
 
   async exportSession(session: StoredSession): Promise<SessionExport> {
@@ -146,7 +162,7 @@ export class ReplayService {
   }
 
   /** What an export needs that this server lacks or has with other content. */
-  async missingAssets(file: SessionExport): Promise<MissingAssets> {
+  async missingAssets(assets: SessionExport['assets']): Promise<MissingAssets> {
     const check = async (kind: 'model' | 'image', asset: { id: string; sha256: string }) => {
       try {
         const here = kind === 'model' ? await this.hasher.model(asset.id) : await this.hasher.image(asset.id);
@@ -155,49 +171,43 @@ export class ReplayService {
         return { id: asset.id, reason: 'not on this server' };
       }
     };
-    const models = await Promise.all(file.assets.models.map((a) => check('model', a)));
-    const images = await Promise.all(file.assets.images.map((a) => check('image', a)));
+    const models = await Promise.all(assets.models.map((a) => check('model', a)));
+    const images = await Promise.all(assets.images.map((a) => check('image', a)));
     return { models: models.filter((m) => m !== null), images: images.filter((i) => i !== null) };
   }
 
-  async importSession(file: SessionExport): Promise<{ joinCode: string; instructorKey: string }> {
-    if (file.logVersion > LOG_VERSION) {
-      throw new HttpError(
-        422,
-        'too-new',
-        `this file has log version ${file.logVersion}; this server reads up to ${LOG_VERSION}`,
-      );
-    }
+  /**
+   * Imports a session file. Reading, checking and folding it happen in a worker thread; the events come back
+   * as rows in batches and are stored batch by batch, so a large file never holds the event loop. A file
+   * refused half-way leaves nothing behind.
+   */
+  async importSession(bytes: Uint8Array): Promise<{ joinCode: string; instructorKey: string }> {
+    const reading = readSessionFile(bytes);
     try {
-      fold(file.events);
-    } catch (error) {
-      throw new HttpError(422, 'bad-log', `the log does not replay: ${(error as Error).message}`);
-    }
-    const declared = referencedAssets(file.events);
-    const listed = (ids: string[], assets: { id: string }[]) =>
-      ids.filter((id) => !assets.some((a) => a.id === id));
-    const unlisted = [
-      ...listed(declared.models, file.assets.models),
-      ...listed(declared.images, file.assets.images),
-    ];
-    if (unlisted.length > 0) {
-      throw new HttpError(422, 'bad-manifest', `the file's asset list leaves out ${unlisted.join(', ')}`);
-    }
-    const missing = await this.missingAssets(file);
-    if (missing.models.length + missing.images.length > 0) {
-      const names = [...missing.models, ...missing.images].map((m) => `${m.id} (${m.reason})`).join(', ');
-      throw new HttpError(422, 'missing-assets', `this server lacks what the session needs: ${names}`, {
-        models: missing.models.map((m) => m.id),
-        images: missing.images.map((i) => i.id),
+      const checked = await reading.checked;
+      const missing = await this.missingAssets(checked.header.assets);
+      if (missing.models.length + missing.images.length > 0) {
+        const names = [...missing.models, ...missing.images].map((m) => `${m.id} (${m.reason})`).join(', ');
+        throw new SessionError('unprocessable', `this server lacks what the session needs: ${names}`, {
+          models: missing.models.map((m) => m.id),
+          images: missing.images.map((i) => i.id),
+        });
+      }
+      const { session, instructorKey } = await this.store.open({
+        title: checked.header.session.title,
+        modelId: checked.header.session.modelId,
       });
+      try {
+        for await (const rows of reading.rows()) await this.store.appendRows(session.id, rows);
+        await new ExerciseTables(this.db).fromFolded(session.id, checked.exercises, checked.exerciseEvents);
+      } catch (error) {
+        await this.store.remove(session.id).catch(() => undefined);
+        throw error;
+      }
+      return { joinCode: session.joinCode, instructorKey };
+    } finally {
+      await reading.close();
     }
-    const { session, instructorKey } = await this.store.open({
-      title: file.session.title,
-      modelId: file.session.modelId,
-    });
-    await this.store.appendAll(session.id, file.events as LoggedEvent[]);
-    await new ExerciseTables(this.db).fromLog(session.id, file.events as LoggedEvent[]);
-    return { joinCode: session.joinCode, instructorKey };
   }
 }
 

@@ -12,6 +12,11 @@ export function newInstructorKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** What a participant needs to resume as themselves (reload, reconnect); only its hash is stored. */
+export function newResumeSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }

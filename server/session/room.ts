@@ -1,9 +1,20 @@
 import type { EventBody, LoggedEvent } from '../../lib/protocol/events';
+import type { EphemeralUpdate, PresenceUpdate, ProbeDrag } from '../../lib/protocol/presence';
 import { fold, reduce } from '../../lib/session/reducer';
 import type { SessionState } from '../../lib/session/state';
+import { EphemeralStore } from './ephemeral';
 import { SeqConflictError, type SessionStore, type StoredSession } from './store';
 
 type Listener = (event: LoggedEvent) => void;
+type EphemeralListener = (update: EphemeralUpdate) => void;
+
+/** Logged events after which no patch is being dragged any more. */
+const ENDS_DRAG: ReadonlySet<EventBody['type']> = new Set([
+  'probe.set',
+  'view.set',
+  'image.set',
+  'model.set',
+]);
 
 // Each lost race means another server stored an event first; give up only if that goes on and on.
 const MAX_CONFLICT_RETRIES = 50;
@@ -16,6 +27,12 @@ const MAX_CONFLICT_RETRIES = 50;
 export class SessionRoom {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
+  private readonly ephemeralListeners = new Set<EphemeralListener>();
+  private pending = 0;
+  /** Ephemeral state: presence and the dragged patch, never logged. */
+  readonly ephemeral = new EphemeralStore();
+  /** performance.now() of the last append or ephemeral change (idle rooms are evicted). */
+  lastActive = performance.now();
 
   private constructor(
     readonly session: StoredSession,
@@ -57,8 +74,51 @@ export class SessionRoom {
     return () => this.listeners.delete(listener);
   }
 
+  onEphemeral(listener: EphemeralListener): () => void {
+    this.ephemeralListeners.add(listener);
+    return () => this.ephemeralListeners.delete(listener);
+  }
+
+  /** Nobody is connected here, nothing is queued, and nothing happened for `idleMs`. */
+  isIdle(idleMs: number, now = performance.now()): boolean {
+    return this.pending === 0 && this.ephemeral.connectedSockets === 0 && now - this.lastActive >= idleMs;
+  }
+
+  connected(participantId: string): void {
+    this.announce(this.ephemeral.connected(participantId));
+  }
+
+  disconnected(participantId: string): void {
+    this.announce(this.ephemeral.disconnected(participantId));
+  }
+
+  said(participantId: string, update: PresenceUpdate): void {
+    this.announce(this.ephemeral.said(participantId, update));
+  }
+
+  dragged(probe: ProbeDrag['probe']): void {
+    this.announce(this.ephemeral.dragged(probe));
+  }
+
+  /** An ephemeral update another server made: kept for late joiners here, not announced again. */
+  applyRemote(update: EphemeralUpdate): void {
+    this.ephemeral.apply(update);
+  }
+
+  private announce(update: EphemeralUpdate | null): void {
+    this.lastActive = performance.now();
+    if (!update) return;
+    for (const listener of this.ephemeralListeners) listener(update);
+  }
+
   append(actor: string | null, body: EventBody): Promise<LoggedEvent> {
-    const run = this.tail.then(() => this.appendNow(actor, body));
+    this.pending++;
+    const run = this.tail
+      .then(() => this.appendNow(actor, body))
+      .finally(() => {
+        this.pending--;
+        this.lastActive = performance.now();
+      });
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -79,6 +139,7 @@ export class SessionRoom {
       this.log.push(event);
       this.current = next;
       for (const listener of this.listeners) listener(event);
+      if (ENDS_DRAG.has(body.type)) this.dragged(null);
       return event;
     }
   }

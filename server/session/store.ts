@@ -1,6 +1,7 @@
 import type { EventBody, LoggedEvent } from '../../lib/protocol/events';
 import { eventBodySchema } from '../../lib/protocol/events';
 import type { Db } from '../db/client';
+import { type EventRow, toEventRow } from './event-row';
 import { hashKey, newId, newInstructorKey, newJoinCode } from './keys';
 
 export interface StoredSession {
@@ -66,7 +67,7 @@ export class SessionStore {
   async append(sessionId: string, event: LoggedEvent): Promise<void> {
     try {
       await this.db.$transaction([
-        this.db.event.create({ data: eventRow(sessionId, event) }),
+        this.db.event.create({ data: storedRow(sessionId, toEventRow(event)) }),
         this.db.session.update({ where: { id: sessionId }, data: { lastSeq: event.seq } }),
       ]);
     } catch (error) {
@@ -75,20 +76,41 @@ export class SessionStore {
     }
   }
 
-  /** Stores a whole recorded log (import), exactly as recorded. */
-  async appendAll(sessionId: string, events: readonly LoggedEvent[]): Promise<void> {
+  /** Stores part of a recorded log (an import, batch by batch), exactly as recorded. */
+  async appendRows(sessionId: string, rows: readonly EventRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await this.db.$transaction([
-      this.db.event.createMany({ data: events.map((event) => eventRow(sessionId, event)) }),
-      this.db.session.update({ where: { id: sessionId }, data: { lastSeq: events.at(-1)?.seq ?? 0 } }),
+      this.db.event.createMany({ data: rows.map((row) => storedRow(sessionId, row)) }),
+      this.db.session.update({ where: { id: sessionId }, data: { lastSeq: rows.at(-1)!.seq } }),
     ]);
   }
 
-  async upsertParticipant(p: { id: string; sessionId: string; name: string; role: string }): Promise<void> {
+  /** Removes a session and everything of it (an import that failed half-way). */
+  async remove(sessionId: string): Promise<void> {
+    await this.db.session.delete({ where: { id: sessionId } });
+  }
+
+  async upsertParticipant(p: {
+    id: string;
+    sessionId: string;
+    name: string;
+    role: string;
+    resumeSecretHash?: string;
+  }): Promise<void> {
     await this.db.participant.upsert({
       where: { id: p.id },
       create: p,
       update: { lastSeenAt: new Date(), name: p.name },
     });
+  }
+
+  /** The stored hash of a participant's resume secret, if it belongs to this session. */
+  async resumeSecretHash(sessionId: string, participantId: string): Promise<string | null> {
+    const row = await this.db.participant.findUnique({
+      where: { id: participantId },
+      select: { sessionId: true, resumeSecretHash: true },
+    });
+    return row && row.sessionId === sessionId ? row.resumeSecretHash : null;
   }
 
   async events(sessionId: string, afterSeq = 0): Promise<LoggedEvent[]> {
@@ -105,13 +127,6 @@ export class SessionStore {
   }
 }
 
-function eventRow(sessionId: string, event: LoggedEvent) {
-  return {
-    sessionId,
-    seq: event.seq,
-    type: event.body.type,
-    actorId: event.actor,
-    payload: JSON.stringify(event.body),
-    createdAt: new Date(event.at),
-  };
+function storedRow(sessionId: string, row: EventRow) {
+  return { ...row, sessionId, createdAt: new Date(row.createdAt) };
 }

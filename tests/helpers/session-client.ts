@@ -1,6 +1,7 @@
 import type { Action } from '@/lib/protocol/actions';
 import type { LoggedEvent } from '@/lib/protocol/events';
 import type { CreateSessionResult } from '@/lib/protocol/http';
+import type { EphemeralState, EphemeralUpdate } from '@/lib/protocol/presence';
 import type { JoinResult, Response } from '@/lib/protocol/socket';
 import { PROTOCOL_VERSION } from '@/lib/protocol/version';
 import { fold } from '@/lib/session/reducer';
@@ -13,20 +14,32 @@ export class TestParticipant {
   private sequencer: Sequencer | null = null;
   readonly received: LoggedEvent[] = [];
   participantId = '';
+  /** Ephemeral state as the join answered it (presence, the dragged patch). */
+  joinedEphemeral: EphemeralState | null = null;
+  /** Given by the join that created this participant: what resuming as them takes. */
+  resumeSecret: string | undefined;
+  readonly ephemeral: EphemeralUpdate[] = [];
 
   private constructor(readonly socket: TestSocket) {
     socket.on('session:event', (event) => {
       this.received.push(event);
       this.sequencer?.accept(event);
     });
+    socket.on('session:ephemeral', (update) => this.ephemeral.push(update));
   }
 
   /** Reconnects as the same participant, asking only for what follows the last folded seq. */
   static async resume(url: string, joinCode: string, previous: TestParticipant): Promise<TestParticipant> {
     return TestParticipant.join(
       url,
-      { joinCode, participantId: previous.participantId, lastSeq: previous.state?.seq },
+      {
+        joinCode,
+        participantId: previous.participantId,
+        resumeSecret: previous.resumeSecret,
+        lastSeq: previous.state?.seq,
+      },
       previous.state,
+      previous.resumeSecret,
     );
   }
 
@@ -34,6 +47,7 @@ export class TestParticipant {
     url: string,
     request: Record<string, unknown>,
     from: SessionState | null = null,
+    resumeSecret?: string,
   ): Promise<TestParticipant> {
     const participant = new TestParticipant(await connect(url));
     const response = await participant.request<JoinResult>('session:join', {
@@ -42,6 +56,8 @@ export class TestParticipant {
     });
     if (!response.ok) throw new Error(`${response.error.code}: ${response.error.message}`);
     participant.participantId = response.value.participantId;
+    participant.resumeSecret = response.value.resumeSecret ?? resumeSecret;
+    participant.joinedEphemeral = response.value.ephemeral;
     const result = response.value;
     const joined = result.kind === 'snapshot' ? result.state : fold(result.events, from ?? undefined);
     // Events broadcast while the join was answered may already be waiting.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport, HttpErrorBody } from '@/lib/protocol/http';
 import type { JoinResult } from '@/lib/protocol/socket';
+import { PROTOCOL_VERSION } from '@/lib/protocol/version';
 import { connect, postJson, startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
@@ -130,7 +131,13 @@ describe.each(['sqlite', 'postgres'] as const)('classroom over real sockets on %
     const resumed = await new Promise<{ ok: boolean; value: JoinResult }>((resolve) =>
       back.emit(
         'session:join',
-        { protocolVersion: 1, joinCode: session.joinCode, participantId: student.participantId, lastSeq },
+        {
+          protocolVersion: PROTOCOL_VERSION,
+          joinCode: session.joinCode,
+          participantId: student.participantId,
+          resumeSecret: student.resumeSecret,
+          lastSeq,
+        },
         resolve as never,
       ),
     );
@@ -151,8 +158,11 @@ describe.each(['sqlite', 'postgres'] as const)('classroom over real sockets on %
   it('reloads a session from the stored log after a restart', async () => {
     const session = await createSession(server.url);
     const teacher = await join({ joinCode: session.joinCode, instructorKey: session.instructorKey });
-    await teacher.act({ type: 'image.set', imageId: 'mnist/7.png' });
+    const unknown = await teacher.act({ type: 'image.set', imageId: 'mnist/7.png' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await teacher.act({ type: 'image.set', imageId: 'mnist/001-7.png' });
     const expected = (await teacher.until(3)).imageId;
+    expect(expected).toBe('mnist/001-7.png');
     const { SessionService } = await import('@/server/session/service');
     const { SessionStore } = await import('@/server/session/store');
     const fresh = new SessionService(new SessionStore(server.app.db));

@@ -162,7 +162,12 @@ describe.each(['sqlite', 'postgres'] as const)('exercises over real sockets on %
     const late = await join({ joinCode: session.joinCode, name: 'Dee' });
     expect(Object.keys(late.state!.exercises[0].answers)).toEqual([]);
     // Resuming from seq 0 sends the whole log as events: Ben's own answer whole, the others redacted.
-    const resumed = await join({ joinCode: session.joinCode, participantId: ben.participantId, lastSeq: 0 });
+    const resumed = await join({
+      joinCode: session.joinCode,
+      participantId: ben.participantId,
+      resumeSecret: ben.resumeSecret,
+      lastSeq: 0,
+    });
     expect(resumed.participantId).toBe(ben.participantId);
     expect(Object.keys(resumed.state!.exercises[0].answers)).toEqual([ben.participantId]);
 

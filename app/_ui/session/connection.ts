@@ -2,6 +2,13 @@ import { io, type Socket } from 'socket.io-client';
 import type { Action } from '@/lib/protocol/actions';
 import type { ComputeAccepted, ComputeProgress, ComputeRequest } from '@/lib/protocol/compute';
 import type { LoggedEvent } from '@/lib/protocol/events';
+import {
+  applyEphemeral,
+  type EphemeralState,
+  emptyEphemeral,
+  type PresenceUpdate,
+  type ProbeDrag,
+} from '@/lib/protocol/presence';
 import type { Role } from '@/lib/protocol/primitives';
 import type {
   ClientToServerEvents,
@@ -23,10 +30,21 @@ export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'failed';
 export interface ConnectionSnapshot {
   status: ConnectionStatus;
   state: SessionState | null;
+  /** Presence and the dragged patch: kept apart from the logged state, never folded. */
+  ephemeral: EphemeralState;
   role: Role | null;
   participantId: string | null;
   error: ProtocolError | null;
 }
+
+export const IDLE_SNAPSHOT: ConnectionSnapshot = {
+  status: 'connecting',
+  state: null,
+  ephemeral: emptyEphemeral(),
+  role: null,
+  participantId: null,
+  error: null,
+};
 
 /**
  * The browser's one link to a session: joins, folds every logged event with
@@ -34,13 +52,9 @@ export interface ConnectionSnapshot {
  */
 export class SessionConnection {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  private snapshot: ConnectionSnapshot = {
-    status: 'connecting',
-    state: null,
-    role: null,
-    participantId: null,
-    error: null,
-  };
+  private snapshot: ConnectionSnapshot = IDLE_SNAPSHOT;
+  /** What this tab last said about itself: said again after every (re)join. */
+  private presence: PresenceUpdate = {};
   private readonly listeners = new Set<() => void>();
   private sequencer: Sequencer | null = null;
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -58,6 +72,9 @@ export class SessionConnection {
     this.socket.on('disconnect', () => this.update({ status: 'offline' }));
     this.socket.on('session:event', (event) => this.receive(event));
     this.socket.on('session:error', (error) => this.update({ error }));
+    this.socket.on('session:ephemeral', (update) =>
+      this.update({ ephemeral: applyEphemeral(this.snapshot.ephemeral, update) }),
+    );
     this.socket.on('compute:progress', (progress) => {
       for (const l of this.progressListeners.get(progress.key) ?? []) l(progress);
     });
@@ -125,6 +142,17 @@ export class SessionConnection {
     });
   }
 
+  /** Ephemeral: tells the session this tab's backend, whether it follows, and its view. */
+  say(update: PresenceUpdate): void {
+    this.presence = { ...this.presence, ...update };
+    if (this.connected) this.socket.emit('session:presence', update);
+  }
+
+  /** Ephemeral, instructor only: the patch while it is dragged (send `probe.set` where it lands). */
+  drag(probe: ProbeDrag['probe']): void {
+    if (this.connected) this.socket.emit('session:probe', { probe });
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -137,6 +165,7 @@ export class SessionConnection {
       name: this.credentials.name,
       instructorKey: this.credentials.instructorKey,
       participantId: this.snapshot.participantId ?? this.credentials.participantId,
+      resumeSecret: this.credentials.resumeSecret,
       lastSeq: this.snapshot.state?.seq,
     };
     this.socket.emit('session:join', request, (response) => {
@@ -151,14 +180,20 @@ export class SessionConnection {
       // Events that arrived while the join was answered are kept and folded in order.
       this.sequencer = this.sequencer ?? new Sequencer(joined);
       const state = this.sequencer.reset(joined);
-      this.credentials = { ...this.credentials, participantId: result.participantId };
+      this.credentials = {
+        ...this.credentials,
+        participantId: result.participantId,
+        resumeSecret: result.resumeSecret ?? this.credentials.resumeSecret,
+      };
       this.update({
         status: 'live',
         state,
+        ephemeral: result.ephemeral,
         role: result.role,
         participantId: result.participantId,
         error: null,
       });
+      if (Object.keys(this.presence).length > 0) this.socket.emit('session:presence', this.presence);
       this.onJoined(result);
     });
   }

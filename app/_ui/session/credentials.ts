@@ -5,6 +5,8 @@ const prefix = 'convlens:';
 export interface Credentials {
   instructorKey?: string;
   participantId?: string;
+  /** Proves this browser is `participantId` when it comes back (given by the server once). */
+  resumeSecret?: string;
   name?: string;
 }
 

@@ -57,6 +57,17 @@ export function SessionScreen({
     if (shared?.title) document.title = `${shared.title} · ConvLens`;
   }, [shared?.title]);
 
+  // Those who follow see the instructor's patch while it is dragged (ephemeral), then where it lands (logged).
+  const dragged = snapshot.ephemeral.probe;
+  const follows = !drives && !explore.exploring;
+
+  // Presence: the instructor sees who is exploring, and on which view.
+  const shownView = state?.view ?? null;
+  useEffect(() => {
+    if (!connection || !shownView) return;
+    connection.say({ following: explore.exploring ? 'exploring' : 'following', view: shownView });
+  }, [connection, explore.exploring, shownView]);
+
   // A join the server refused leaves no state (the status may already read "offline": the socket closed).
   const refusedJoin = !shared && error ? error : null;
   useEffect(() => {
@@ -97,7 +108,12 @@ export function SessionScreen({
                     current={state.view}
                     onSelect={viewDispatch && ((view) => viewDispatch({ type: 'view.set', view }))}
                   />
-                  <ViewArea state={state} catalog={catalog} dispatch={viewDispatch} />
+                  <ViewArea
+                    state={follows && dragged ? { ...state, probe: dragged } : state}
+                    catalog={catalog}
+                    dispatch={viewDispatch}
+                    onDrag={drives && connection ? (probe) => connection.drag(probe) : undefined}
+                  />
                 </>
               )}
             </section>
@@ -111,7 +127,10 @@ export function SessionScreen({
                 />
               )}
               {drives && <ExerciseStarter joinCode={joinCode} state={shared} dispatch={dispatch} />}
-              <ParticipantList participants={Object.values(shared.participants)} />
+              <ParticipantList
+                participants={Object.values(shared.participants)}
+                presence={snapshot.ephemeral.presence}
+              />
             </aside>
           </div>
         )}

@@ -23,7 +23,7 @@ export function useComputeClient(
     const report = (backend: ComputeBackendName) => {
       if (backend === reported) return;
       reported = backend;
-      void connection.act({ type: 'presence.set', backend });
+      connection.say({ backend });
     };
     setClient(
       new ComputeClient(

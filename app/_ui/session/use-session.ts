@@ -1,16 +1,8 @@
 'use client';
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { type ConnectionSnapshot, SessionConnection } from './connection';
+import { type ConnectionSnapshot, IDLE_SNAPSHOT, SessionConnection } from './connection';
 import { loadCredentials, saveCredentials } from './credentials';
-
-const idle: ConnectionSnapshot = {
-  status: 'connecting',
-  state: null,
-  role: null,
-  participantId: null,
-  error: null,
-};
 
 /** Connects this page to a session for as long as it is mounted. */
 export function useSession(joinCode: string): {
@@ -22,7 +14,10 @@ export function useSession(joinCode: string): {
   useEffect(() => {
     const credentials = loadCredentials(joinCode);
     const conn = new SessionConnection(joinCode, credentials, (result) =>
-      saveCredentials(joinCode, { participantId: result.participantId }),
+      saveCredentials(joinCode, {
+        participantId: result.participantId,
+        ...(result.resumeSecret ? { resumeSecret: result.resumeSecret } : {}),
+      }),
     );
     setConnection(conn);
     return () => conn.close();
@@ -30,8 +25,8 @@ export function useSession(joinCode: string): {
 
   const snapshot = useSyncExternalStore(
     connection?.subscribe ?? noopSubscribe,
-    connection?.getSnapshot ?? (() => idle),
-    () => idle,
+    connection?.getSnapshot ?? (() => IDLE_SNAPSHOT),
+    () => IDLE_SNAPSHOT,
   );
   return { snapshot, connection };
 }

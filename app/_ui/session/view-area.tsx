@@ -17,10 +17,13 @@ export function ViewArea({
   state,
   catalog,
   dispatch,
+  onDrag,
 }: {
   state: SessionState;
   catalog: Catalog | null;
   dispatch?: Dispatch;
+  /** The instructor's patch while dragged (ephemeral). */
+  onDrag?: (probe: { y: number; x: number } | null) => void;
 }) {
   const info = useComputed({ kind: 'model-info', modelId: state.modelId });
   const image = usePixels(state.modelId, state.imageId);
@@ -58,7 +61,7 @@ export function ViewArea({
         <FeatureVisPanel state={state} info={model} sets={catalog?.sets ?? []} dispatch={dispatch} />
       )}
       {state.view === 'occlusion' && (
-        <OcclusionPanel state={state} info={model} image={image} dispatch={dispatch} />
+        <OcclusionPanel state={state} info={model} image={image} dispatch={dispatch} onDrag={onDrag} />
       )}
     </Frame>
   );

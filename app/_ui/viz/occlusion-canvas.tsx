@@ -34,7 +34,7 @@ export interface OcclusionCanvasProps {
   /** Interpolate the heatmap between cell centres instead of drawing one flat square per cell. */
   smooth: boolean;
   label: string;
-  onProbe?: (probe: Point | null) => void;
+  onProbe?: (probe: Point | null, settled: boolean) => void;
 }
 
 export function OcclusionCanvas({
@@ -69,8 +69,13 @@ export function OcclusionCanvas({
   useEffect(() => {
     onProbeRef.current = onProbe;
   });
-  const send = useMemo(() => throttle((p: Point | null) => onProbeRef.current?.(p), PROBE_INTERVAL_MS), []);
+  // While dragging: throttled, ephemeral positions; where the patch is let go: one settled position.
+  const send = useMemo(
+    () => throttle((p: Point | null) => onProbeRef.current?.(p, false), PROBE_INTERVAL_MS),
+    [],
+  );
   useEffect(() => () => send.cancel(), [send]);
+  const lastRef = useRef<Point | null>(null);
 
   const heat = useMemo(() => {
     if (!map) return null;
@@ -121,6 +126,7 @@ export function OcclusionCanvas({
 
   const move = (next: Point | null) => {
     if (!next) return;
+    lastRef.current = next;
     setLocal(next);
     send(next);
   };
@@ -144,7 +150,8 @@ export function OcclusionCanvas({
     if (!dragRef.current) return;
     dragRef.current = false;
     setDragging(false);
-    send.flush();
+    send.cancel();
+    onProbe?.(lastRef.current, true);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
@@ -152,7 +159,7 @@ export function OcclusionCanvas({
     if (event.key === 'Escape') {
       send.cancel();
       setLocal(null);
-      onProbe(null);
+      onProbe(null, true);
       return;
     }
     const from = shown ?? probeAt({ y: inputSize.height / 2, x: inputSize.width / 2 }, patch, inputSize);
@@ -165,7 +172,9 @@ export function OcclusionCanvas({
     );
     if (!next) return;
     event.preventDefault();
-    move(next);
+    lastRef.current = next;
+    setLocal(next);
+    onProbe(next, true);
   };
 
   return (

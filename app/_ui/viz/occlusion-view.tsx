@@ -2,6 +2,7 @@
 
 import { interpolateYlOrRd } from 'd3-scale-chromatic';
 import type { ComputeJobState } from '@/lib/protocol/compute';
+import { gridInputSize } from '@/lib/protocol/occlusion-grid';
 import type { PixelImage } from '@/lib/viz/image';
 import type { OcclusionApproximation, OcclusionMap } from '@/lib/viz/occlusion';
 import { colourLut } from './colour';
@@ -26,10 +27,10 @@ export interface OcclusionViewProps {
   probeProb: number | null;
   patch: number;
   /**
-   * Absent: read-only. Called while dragging (throttled to ~20 per second, the final position always
-   * delivered). Releasing keeps the patch in place; Escape or "Remove patch" calls it with null.
+   * Absent: read-only. Called while dragging with `settled` false (throttled to ~20 per second), then once
+   * with `settled` true where the patch is let go (or moved by a key). Escape or "Remove patch" settles null.
    */
-  onProbe?: (probe: Point | null) => void;
+  onProbe?: (probe: Point | null, settled: boolean) => void;
   /** The map's job while it is computed (queued, running, failed). */
   progress?: ComputeJobState | null;
   /** Where the result was computed, e.g. "server (wasm)" or "your browser (webgl)". */
@@ -42,7 +43,7 @@ export interface OcclusionViewProps {
 /** Without an image, the smallest input the map fits (or a placeholder square). */
 function sizeFromMap(map: OcclusionMap | null): { height: number; width: number } {
   if (!map) return { height: 224, width: 224 };
-  return { height: (map.rows - 1) * map.stride + map.patch, width: (map.cols - 1) * map.stride + map.patch };
+  return gridInputSize(map);
 }
 
 /** The label an approximate map carries (lib/viz/occlusion.ts modes). */
@@ -154,7 +155,7 @@ export function OcclusionView({
         {onProbe && probe && (
           <button
             type="button"
-            onClick={() => onProbe(null)}
+            onClick={() => onProbe(null, true)}
             className="self-start rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
           >
             Remove patch

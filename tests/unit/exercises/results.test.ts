@@ -48,8 +48,6 @@ describe('leaderboard', () => {
     id,
     name,
     role: 'student',
-    online: true,
-    backend: 'wasm',
     joinedSeq: 1,
   });
   const result = (participantId: string, score: number): ExerciseResult => ({

@@ -7,7 +7,7 @@ import { LOG_VERSION, PROTOCOL_VERSION } from '@/lib/protocol/version';
 describe('protocol', () => {
   it('pins its versions: a change here must come with a migration of clients or stored logs', () => {
     expect(PROTOCOL_VERSION).toBe(2);
-    expect(LOG_VERSION).toBe(1);
+    expect(LOG_VERSION).toBe(2);
   });
 
   it('reads join codes in any case and refuses look-alike characters', () => {
@@ -16,9 +16,10 @@ describe('protocol', () => {
     expect(joinCodeSchema.safeParse('ABCDEFG').success).toBe(false);
   });
 
-  it('lets students send only their presence', () => {
-    expect(mayPerform('student', 'presence.set')).toBe(true);
+  it('lets students log only their own exercise answers', () => {
+    expect(mayPerform('student', 'exercise.answer')).toBe(true);
     expect(mayPerform('student', 'view.set')).toBe(false);
+    expect(mayPerform('student', 'probe.set')).toBe(false);
     expect(mayPerform('instructor', 'view.set')).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FEATURE_VIS_DEFAULTS } from '@/lib/protocol/compute';
 import type { EventBody, LoggedEvent } from '@/lib/protocol/events';
 import { fold, reduce } from '@/lib/session/reducer';
-import type { initialState } from '@/lib/session/state';
+import { type initialState, participantOf } from '@/lib/session/state';
 
 function log(...bodies: [string | null, EventBody][]): LoggedEvent[] {
   return bodies.map(([actor, body], i) => ({ seq: i + 1, at: '2026-01-01T00:00:00.000Z', actor, body }));
@@ -18,14 +18,9 @@ const alice: [string, EventBody] = [
 
 describe('reduce', () => {
   it('records the session and its participants', () => {
-    const state = fold(log(created, alice, ['a', { type: 'presence.set', backend: 'webgl' }]));
-    expect(state).toMatchObject({ seq: 3, title: 'Intro', modelId: 'mnist-cnn' });
-    expect(state.participants.a).toMatchObject({
-      name: 'Alice',
-      online: true,
-      backend: 'webgl',
-      joinedSeq: 2,
-    });
+    const state = fold(log(created, alice));
+    expect(state).toMatchObject({ seq: 2, title: 'Intro', modelId: 'mnist-cnn' });
+    expect(state.participants.a).toEqual({ id: 'a', name: 'Alice', role: 'student', joinedSeq: 2 });
   });
 
   it.each<[string, EventBody[], Partial<ReturnType<typeof initialState>>]>([
@@ -98,16 +93,24 @@ describe('reduce', () => {
     expect(state).toMatchObject(expected);
   });
 
-  it('marks a participant offline and back', () => {
+  it('replays presence from logs of version 1 as nothing: presence is ephemeral now', () => {
+    const before = fold(log(created, alice));
     const state = fold(
-      log(created, alice, ['a', { type: 'participant.connection', participantId: 'a', online: false }]),
+      log(
+        created,
+        alice,
+        ['a', { type: 'participant.connection', participantId: 'a', online: false }],
+        ['a', { type: 'presence.set', backend: 'webgl' }],
+      ),
     );
-    expect(state.participants.a.online).toBe(false);
+    expect({ ...state, seq: before.seq }).toEqual(before);
   });
 
-  it('ignores presence from an unknown actor', () => {
-    const state = fold(log(created, ['ghost', { type: 'presence.set', backend: 'cpu' }]));
-    expect(state.participants).toEqual({});
+  it('knows no participant called "constructor" or "__proto__"', () => {
+    const state = fold(log(created, alice));
+    expect(participantOf(state, 'constructor')).toBeUndefined();
+    expect(participantOf(state, '__proto__')).toBeUndefined();
+    expect(participantOf(state, 'a')?.name).toBe('Alice');
   });
 
   it('refuses an event out of sequence and leaves the state untouched', () => {

@@ -16,11 +16,14 @@ export function OcclusionPanel({
   info,
   image,
   dispatch,
+  onDrag,
 }: {
   state: SessionState;
   info: ModelInfoResult;
   image: PixelImage | null;
   dispatch?: Dispatch;
+  /** The patch while it is dragged (ephemeral: the instructor's drags reach the class without being logged). */
+  onDrag?: (probe: { y: number; x: number } | null) => void;
 }) {
   const { occlusion, probe } = state;
   const input = info.manifest.inputSize;
@@ -48,7 +51,12 @@ export function OcclusionPanel({
         probeProb={probed?.result?.prob ?? null}
         patch={patch}
         onProbe={
-          dispatch && ((p) => dispatch({ type: 'probe.set', probe: p && clampProbe(p, patch, input) }))
+          dispatch &&
+          ((p, settled) => {
+            const fitted = p && clampProbe(p, patch, input);
+            if (settled || !onDrag) dispatch({ type: 'probe.set', probe: fitted });
+            else onDrag(fitted);
+          })
         }
         progress={map?.status === 'loading' ? (map.job ?? { state: 'queued', ahead: 0 }) : null}
         source={map?.origin ? originText(map.origin) : undefined}

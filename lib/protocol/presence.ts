@@ -1,0 +1,62 @@
+// Ephemeral state: what changes many times a second or only matters now (who is here, on which backend,
+// following or exploring; the patch the instructor is dragging). It travels as messages, never enters the
+// log; the server keeps the latest value in memory and hands it to late joiners.
+import { z } from 'zod';
+import { viewSchema } from './actions';
+import { type ComputeBackendName, computeBackendSchema } from './primitives';
+
+export const followingSchema = z.enum(['following', 'exploring']);
+export type Following = z.infer<typeof followingSchema>;
+
+/** What a participant says about themselves; any field may be left out to keep its last value. */
+export const presenceUpdateSchema = z
+  .object({
+    backend: computeBackendSchema,
+    following: followingSchema,
+    /** The view on their screen (an exploring student's own). */
+    view: viewSchema,
+  })
+  .partial();
+export type PresenceUpdate = z.infer<typeof presenceUpdateSchema>;
+
+export interface Presence {
+  online: boolean;
+  backend: ComputeBackendName;
+  following: Following;
+  view: z.infer<typeof viewSchema> | null;
+}
+
+/** The patch while the instructor drags it: top-left corner in model-input pixels, null when let go. */
+const probeSchema = z.object({
+  y: z.number().int().min(-256).max(4096),
+  x: z.number().int().min(-256).max(4096),
+});
+export const probeDragSchema = z.object({ probe: probeSchema.nullable() });
+export type ProbeDrag = z.infer<typeof probeDragSchema>;
+
+export interface EphemeralState {
+  /** By participant id; participants who never said anything are absent (read them as offline). */
+  presence: Record<string, Presence>;
+  probe: ProbeDrag['probe'];
+}
+
+export type EphemeralUpdate =
+  | { type: 'presence'; participantId: string; presence: Presence }
+  | { type: 'probe'; probe: ProbeDrag['probe'] };
+
+export function emptyEphemeral(): EphemeralState {
+  return { presence: {}, probe: null };
+}
+
+export const DEFAULT_PRESENCE: Presence = {
+  online: false,
+  backend: 'unknown',
+  following: 'following',
+  view: null,
+};
+
+/** Applies an update; returns a new object (the client keeps it in React state). */
+export function applyEphemeral(state: EphemeralState, update: EphemeralUpdate): EphemeralState {
+  if (update.type === 'probe') return { ...state, probe: update.probe };
+  return { ...state, presence: { ...state.presence, [update.participantId]: update.presence } };
+}
