@@ -116,8 +116,9 @@ export class ReplayService {
       where: { joinCode: { in: codes } },
       orderBy: { createdAt: 'desc' },
     });
-    const keyOf = new Map(entries.map((e) => [e.joinCode, e.instructorKey]));
-    const opened = rows.filter((row) => instructorKeyOpens(row, keyOf.get(row.joinCode) ?? ''));
+    const opened = rows.filter((row) =>
+      entries.some((e) => e.joinCode === row.joinCode && instructorKeyOpens(row, e.instructorKey)),
+    );
     const shown = opened.slice(page.page * page.pageSize, (page.page + 1) * page.pageSize);
     const sessions = await Promise.all(shown.map((session) => this.listing(session)));
     return { sessions, page: page.page, pageSize: page.pageSize, total: opened.length };

@@ -68,7 +68,7 @@ export class TestParticipant {
   }
 
   request<T>(
-    event: 'session:join' | 'session:act' | 'compute:request',
+    event: 'session:join' | 'session:act' | 'session:presence' | 'session:probe' | 'compute:request',
     payload: unknown,
   ): Promise<Response<T>> {
     return new Promise((resolve) => {
