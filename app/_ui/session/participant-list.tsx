@@ -1,12 +1,6 @@
 import type { Presence } from '@/lib/protocol/presence';
 import type { ParticipantState } from '@/lib/session/state';
-
-const VIEW_NAMES: Record<NonNullable<Presence['view']>, string> = {
-  'receptive-field': 'receptive fields',
-  'top-activating': 'neurons that fire',
-  filters: 'filters',
-  occlusion: 'occlusion',
-};
+import { VIEW_LABELS } from './view-tabs';
 
 /**
  * Who took part (from the log) and, in a live session, who is here now, where their results come from and
@@ -58,7 +52,7 @@ export function ParticipantList({
                   {!here?.online
                     ? 'offline'
                     : exploring
-                      ? `exploring${here.view ? ` · ${VIEW_NAMES[here.view]}` : ''}`
+                      ? `exploring${here.view ? ` · ${VIEW_LABELS[here.view].toLowerCase()}` : ''}`
                       : here.backend}
                 </span>
               )}
