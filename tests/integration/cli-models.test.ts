@@ -128,7 +128,7 @@ describe('npm run cli', () => {
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(model.stderr).toMatch(/^error: cannot load model "no-such-model": unknown model/);
-    expect(image.stderr).toMatch(/^error: cannot decode image no\/such\.png/);
+    expect(image.stderr).toMatch(/^error: cannot decode image such\.png: .*no\/such\.png/);
     expect(layer.stderr).toMatch(/^error: unknown layer "conv9" in model mnist-cnn/);
     expect(neuron.stderr).toMatch(/^error: --neuron expects <layer>,<y>,<x>/);
     expect(neuron.code).toBe(2);

@@ -117,7 +117,9 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     await teacher.act({ type: 'mode.set', mode: 'free' });
     const explorer = await student('explorer');
     const explored = [0, 1, 2, 3].map((c) => occlusion(3, c));
-    for (const r of explored) void ask(explorer, r);
+    const finished = new Set<string>();
+    for (const r of explored)
+      void ask(explorer, r).then((answer) => answer.ok && finished.add(resultKey(r)));
     await until(() => explored.filter((r) => statesOf(resultKey(r)).includes('running')).length === 2);
 
     // The shared view's map goes ahead of the student's queued jobs…
@@ -137,8 +139,11 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     expect(await abandonedAnswer).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     await until(() => statesOf(resultKey(abandoned)).includes('cancelled'));
     expect(statesOf(resultKey(abandoned))).not.toContain('running');
+    // On a slow machine a running exploration job may finish first; every one still waiting is stopped.
+    const unfinished = explored.map(resultKey).filter((key) => !finished.has(key));
     explorer.close();
-    await until(() => explored.every((r) => statesOf(resultKey(r)).includes('cancelled')));
+    expect(unfinished.length).toBeGreaterThanOrEqual(2);
+    await until(() => unfinished.every((key) => statesOf(key).includes('cancelled')));
     await teacher.act({ type: 'mode.set', mode: 'follow' });
   });
 
