@@ -6,8 +6,10 @@ export const DEFAULT_OCCLUSION_PROMPT = 'Where does covering the image hurt the 
 export const DEFAULT_PROBE_PROMPT = 'What will the probability be with the patch here?';
 export const DEFAULT_TOP_N = 5;
 export const MAX_TOP_N = 64;
-/** Rows or columns of an occlusion grid an exercise can use (a 224 px input with stride 2 has 109). */
+/** Rows or columns of an occlusion grid a logged exercise may have (older sessions posed fine grids). */
 export const MAX_GRID_SIDE = 128;
+/** Rows or columns of the grid of a new exercise: finer grids cannot be painted on a student's screen. */
+export const MAX_PAINT_SIDE = 16;
 const MAX_CELLS = MAX_GRID_SIDE * MAX_GRID_SIDE;
 
 const classIndex = z.number().int().min(0).max(100_000);
@@ -76,6 +78,8 @@ export const exerciseScoreSchema = z.discriminatedUnion('kind', [
     score: z.number().min(0).max(1),
     /** Painted cells that are top cells. */
     hits: z.number().int().min(0),
+    /** Near misses credited: painted cells beside a top cell nobody else of theirs hit (absent in older logs). */
+    near: z.number().int().min(0).optional(),
     /** Spearman correlation of painted (1) / not (0) with the drops; null when undefined. */
     rho: z.number().min(-1).max(1).nullable(),
   }),

@@ -15,6 +15,8 @@ export const presenceUpdateSchema = z
     following: followingSchema,
     /** The view on their screen (an exploring student's own). */
     view: viewSchema,
+    /** Their window's width in CSS pixels: how large an exercise's cells would be for them. */
+    screenWidth: z.number().int().min(100).max(20_000),
   })
   .partial();
 export type PresenceUpdate = z.infer<typeof presenceUpdateSchema>;
@@ -24,6 +26,7 @@ export interface Presence {
   backend: ComputeBackendName;
   following: Following;
   view: z.infer<typeof viewSchema> | null;
+  screenWidth: number | null;
 }
 
 /** The patch while the instructor drags it: top-left corner in model-input pixels, null when let go. */
@@ -53,6 +56,7 @@ export const DEFAULT_PRESENCE: Presence = {
   backend: 'unknown',
   following: 'following',
   view: null,
+  screenWidth: null,
 };
 
 /** Applies an update; returns a new object (the client keeps it in React state). */
