@@ -5,6 +5,7 @@
 // Usage: npm run bench:feature-vis-ratios -- [--models mnist-cnn,mobilenet-v1-0.75,squeezenet-1.0] [--steps 256]
 //        [--lr 0.05] [--limit 1000] [--no-write]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -116,10 +117,21 @@ const median = (values: number[]) => {
 const geometricMean = (values: number[]) =>
   Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 
-function report(rows: Row[], command: string, steps: number, learningRate: number): string {
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
+
+function report(
+  rows: Row[],
+  command: string,
+  steps: number,
+  learningRate: number,
+  loadAtStart: string,
+): string {
   const lines = [
     START,
-    `Measured with \`${command}\` (${new Date().toISOString().slice(0, 10)}; wasm backend, ${steps} steps, learning rate ${learningRate}, the model's input size, seed 0; the machine was shared with other work, so the times are long).`,
+    `Measured with \`${command}\` (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; wasm backend, ${steps} steps, learning rate ${learningRate}, the model's input size, seed 0). The 2-core machine was shared with other engineers' builds and tests (load average ${loadAtStart} at the start, ${loadAverage()} at the end), so the times are longer than a quiet machine's; the ratios do not depend on it.`,
     '',
     '| model | layer | channel | optimised | best photo | ÷ best photo | own ÷ other channels | time (s) |',
     '| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |',
@@ -155,6 +167,7 @@ async function main(): Promise<void> {
   });
   await tf.setBackend('wasm');
   await tf.ready();
+  const loadAtStart = loadAverage();
   const steps = Number(values.steps);
   const wanted = values.models.split(',');
   const rows: Row[] = [];
@@ -167,7 +180,7 @@ async function main(): Promise<void> {
     rows.push(...(await measureModel(plan, steps, Number(values.lr), Number(values.limit))));
   }
   const command = `npm run bench:feature-vis-ratios${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const table = report(rows, command, steps, Number(values.lr));
+  const table = report(rows, command, steps, Number(values.lr), loadAtStart);
   console.log(table);
   if (values['no-write']) return;
   const docs = path.join(PROJECT_ROOT, 'docs/viz.md');

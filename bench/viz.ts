@@ -1,6 +1,6 @@
 // Benchmarks of the viz computations on the wasm backend, each section written into its marked place
 // in docs/benchmarks.md (sections not run keep their figures).
-// Usage: npm run bench -- [--only occlusion-speed,occlusion-accuracy,occlusion-live,top] [--limit 1000]
+// Usage: npm run bench -- [--only occlusion-speed,occlusion-accuracy,occlusion-live,top,feature-vis] [--limit 1000]
 //   [--batch 16] [--no-write]
 //   [--backend wasm|webgpu|tensorflow|tensorflow-gpu|cpu] (a backend other than wasm writes docs/benchmarks-<backend>.md)
 import { execSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { backendLabel, initComputeBackend } from '@/server/compute/backend';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { loadServerModel } from '@/server/models/load';
 import { PROJECT_ROOT, packsDirFromEnv } from '@/server/models/paths';
+import { featureVisSpeed } from './feature-vis-bench';
 import { occlusionAccuracy, occlusionLive, occlusionSpeed } from './occlusion-bench';
 
 const TOP = { model: 'mobilenet-v1-0.75', layer: 'conv_pw_11_relu', k: 9 };
@@ -89,7 +90,7 @@ function machine(backend: string): string {
   return `nproc ${nproc}, ${model}, ${ram} GiB RAM, Node ${process.version}, @tensorflow/tfjs ${tf.version.tfjs}, backend ${backend === 'wasm' ? 'wasm (SIMD, no threads)' : backend}`;
 }
 
-const SECTIONS = ['occlusion-speed', 'occlusion-accuracy', 'occlusion-live', 'top'] as const;
+const SECTIONS = ['occlusion-speed', 'occlusion-accuracy', 'occlusion-live', 'top', 'feature-vis'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Replaces the text between `<!-- bench:name -->` and `<!-- /bench:name -->`, or appends the section. */
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
     'occlusion-accuracy': () => occlusionAccuracy(packsDir, 32, 8),
     'occlusion-live': () => occlusionLive(),
     top: () => benchTop(packsDir, Number(values.limit), batch),
+    'feature-vis': () => featureVisSpeed({ packsDir, limit: Number(values.limit) }),
   };
   let text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
   for (const name of only) {
