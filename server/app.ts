@@ -129,7 +129,7 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     trustProxy,
     health: createHealthCheck({
       db,
-      dbKind: database.kind,
+      database,
       computeBackend: () => backend,
       startedAt: Date.now(),
     }),

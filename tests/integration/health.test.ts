@@ -6,21 +6,59 @@ import { createHealthCheck } from '@/server/health';
 import { POSTGRES_ADMIN_URL, startServer } from '../helpers/server';
 
 describe('health', () => {
-  it('reports a database that went away as not ok, and keeps serving', async () => {
-    const server = await startServer('postgres');
-    const name = new URL(server.database.url).pathname.slice(1);
+  async function adminQuery(sql: string): Promise<void> {
     const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  }
 
-    const res = await fetch(`${server.url}/api/health`);
-    const report = (await res.json()) as HealthReport;
-    expect(res.status).toBe(503);
+  async function healthOf(url: string): Promise<{ status: number; report: HealthReport }> {
+    const res = await fetch(`${url}/api/health`);
+    return { status: res.status, report: (await res.json()) as HealthReport };
+  }
+
+  it('reports a database that went away as not ok, with the reason, and keeps serving', async () => {
+    const server = await startServer('postgres');
+    expect(await healthOf(server.url)).toMatchObject({ status: 200, report: { ok: true, dbOk: true } });
+    const name = new URL(server.database.url).pathname.slice(1);
+    await adminQuery(`DROP DATABASE ${name} WITH (FORCE)`);
+
+    const { status, report } = await healthOf(server.url);
+    expect(status).toBe(503);
     expect(report).toMatchObject({ ok: false, dbOk: false, db: 'postgres' });
-    expect(report.error).toMatch(/^database: /);
-    const again = await fetch(`${server.url}/api/health`);
-    expect(again.status).toBe(503);
+    expect(report.error).toMatch(/^database: unreachable: \S/);
+    expect(report.error).toMatch(new RegExp(name));
+    expect((await healthOf(server.url)).status).toBe(503);
+    await server.stop();
+  });
+
+  it('reports a database recreated without tables as not migrated', async () => {
+    const server = await startServer('postgres');
+    const name = new URL(server.database.url).pathname.slice(1);
+    await adminQuery(`DROP DATABASE ${name} WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE ${name}`);
+
+    const { status, report } = await healthOf(server.url);
+    expect(status).toBe(503);
+    expect(report).toMatchObject({ ok: false, dbOk: false });
+    expect(report.error).toMatch(/^database: not migrated: no migrations applied/);
+    await server.stop();
+  });
+
+  it('reports a database missing a migration this build ships as not migrated', async () => {
+    const server = await startServer('sqlite');
+    await server.app.db.$executeRawUnsafe(
+      'DELETE FROM _prisma_migrations WHERE migration_name = (SELECT MAX(migration_name) FROM _prisma_migrations)',
+    );
+    const { status, report } = await healthOf(server.url);
+    expect(status).toBe(503);
+    expect(report.error).toMatch(
+      /^database: not migrated: 1 of \d+ migrations not applied \(first: \d{14}_\w+\)/,
+    );
     await server.stop();
   });
 
@@ -35,7 +73,7 @@ describe('health', () => {
 
     const onGpu = createHealthCheck({
       db: server.app.db,
-      dbKind: 'sqlite',
+      database: server.database,
       computeBackend: () => ({ name: 'webgpu', adapter: 'NVIDIA GeForce RTX 3080' }),
       startedAt: Date.now(),
     });
