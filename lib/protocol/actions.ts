@@ -12,7 +12,14 @@ import {
 
 export { OCCLUSION_FILLS };
 
-export const VIEWS = ['receptive-field', 'top-activating', 'filters', 'occlusion', 'feature-vis'] as const;
+export const VIEWS = [
+  'receptive-field',
+  'activations',
+  'top-activating',
+  'filters',
+  'occlusion',
+  'feature-vis',
+] as const;
 export const viewSchema = z.enum(VIEWS);
 export type View = z.infer<typeof viewSchema>;
 
@@ -38,6 +45,10 @@ export const filterDisplaySchema = z.object({
 });
 export type FilterDisplay = z.infer<typeof filterDisplaySchema>;
 
+/** What every screen shows besides the view: the join code with its QR code (projector), the explanations. */
+export const displaySchema = z.object({ joinCode: z.boolean(), explain: z.boolean() });
+export type Display = z.infer<typeof displaySchema>;
+
 /** What a client asks the session to do. The server adds seq, time and actor. */
 export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view.set'), view: viewSchema }),
@@ -57,6 +68,7 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('featureVis.set'), params: featureVisParamsSchema.nullable() }),
   z.object({ type: z.literal('probe.set'), probe: probeSchema.nullable() }),
   z.object({ type: z.literal('mode.set'), mode: z.enum(['follow', 'free']) }),
+  z.object({ type: z.literal('display.set'), display: displaySchema }),
   /** Where derived results are computed: the server, or each browser by itself. */
   z.object({ type: z.literal('compute.set'), where: z.enum(['server', 'browser']) }),
   ...exerciseActionSchemas,
@@ -67,6 +79,7 @@ export type ActionType = Action['type'];
 /** Actions a student may send; everything else changes the shared view and needs the instructor key. */
 const STUDENT_ACTIONS: ReadonlySet<ActionType> = new Set(['exercise.answer']);
 
+/** The instructor may do anything, a student only answer, the projector nothing (it only shows). */
 export function mayPerform(role: Role, type: ActionType): boolean {
-  return role === 'instructor' || STUDENT_ACTIONS.has(type);
+  return role === 'instructor' || (role === 'student' && STUDENT_ACTIONS.has(type));
 }

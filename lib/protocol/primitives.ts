@@ -46,7 +46,8 @@ export type OcclusionFill = (typeof OCCLUSION_FILLS)[number];
 export const OCCLUSION_MODES = ['exact', 'projective', 'adaptive'] as const;
 export type OcclusionMode = (typeof OCCLUSION_MODES)[number];
 
-export const roleSchema = z.enum(['instructor', 'student']);
+/** presenter: the projector's screen, which follows like a student but takes no part. */
+export const roleSchema = z.enum(['instructor', 'student', 'presenter']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const computeBackendSchema = z.enum([

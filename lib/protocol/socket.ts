@@ -51,9 +51,14 @@ export const joinRequestSchema = z
     resumeSecret: z.string().min(16).max(128).optional(),
     /** The last seq this client folded; the server sends only what follows. */
     lastSeq: z.number().int().min(0).optional(),
+    /** The projector's screen: follows, takes no part, and is never sent the instructor key. */
+    presenter: z.literal(true).optional(),
   })
-  .refine((r) => r.name || r.instructorKey || (r.participantId && r.resumeSecret), {
+  .refine((r) => r.name || r.instructorKey || r.presenter || (r.participantId && r.resumeSecret), {
     message: 'a name (students) or the instructor key is required',
+  })
+  .refine((r) => !(r.presenter && r.instructorKey), {
+    message: 'the presenter view joins without the instructor key',
   });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 

@@ -1,6 +1,6 @@
 // What a participant's screen is a function of: the state every client folds from the log, and what a join
 // answers with (a snapshot of it). The reducer that builds it lives in lib/session.
-import type { FilterDisplay, OcclusionParams, View } from './actions';
+import type { Display, FilterDisplay, OcclusionParams, View } from './actions';
 import type { FeatureVisParams } from './compute';
 import type { ExerciseAnswer, ExerciseResult, ExerciseTask, ExerciseTruth } from './exercise';
 import type { Neuron, Role } from './primitives';
@@ -61,6 +61,8 @@ export interface SessionState {
   /** The instructor's live patch position (top-left, model-input pixels); null when not dragging. */
   probe: { y: number; x: number } | null;
   mode: 'follow' | 'free';
+  /** The join code and QR code on the projector; the "what am I seeing" paragraphs on every screen. */
+  display: Display;
   compute: 'server' | 'browser';
   /** Prediction exercises, oldest first (lib/session/exercise-reducer.ts). */
   exercises: ExerciseState[];

@@ -83,6 +83,8 @@ function apply(state: SessionState, { body, seq, at, actor }: LoggedEvent): Sess
       return { ...state, probe: body.probe };
     case 'mode.set':
       return { ...state, mode: body.mode };
+    case 'display.set':
+      return { ...state, display: body.display };
     case 'compute.set':
       return { ...state, compute: body.where };
     case 'exercise.start':

@@ -106,6 +106,24 @@ export function featureVisRequests(
   };
 }
 
+/** The layers with feature maps (spatial outputs), and the one the activations view shows. */
+export function activationsSelection(
+  state: SessionState,
+  info: ModelInfoResult,
+): { spatial: LayerInfo[]; layer: LayerInfo | undefined } {
+  const spatial = info.layers.filter((l) => l.outputShape.length === 3 && l.kind !== 'input');
+  return { spatial, layer: spatial.find((l) => l.name === state.layer) ?? spatial[0] };
+}
+
+export function activationsRequest(
+  state: SessionState,
+  info: ModelInfoResult,
+): Request<'activations'> | null {
+  const { layer } = activationsSelection(state, info);
+  if (!state.imageId || !layer) return null;
+  return { kind: 'activations', modelId: state.modelId, imageId: state.imageId, layer: layer.name };
+}
+
 /** The convolution layers whose filters can be shown, and the one the filters view shows. */
 export function filtersSelection(
   state: SessionState,
@@ -145,6 +163,11 @@ export function sharedViewRequests(state: SessionState, context: SharedViewConte
       const { vis, top } = featureVisRequests(state, imageSetsFor(modelId, context.imageSets).many[0]);
       if (vis) requests.push(vis);
       if (top) requests.push(top);
+      break;
+    }
+    case 'activations': {
+      const request = activationsRequest(state, info);
+      if (request) requests.push(request);
       break;
     }
     case 'receptive-field':

@@ -22,6 +22,7 @@ export function initialState(): SessionState {
     featureVis: null,
     probe: null,
     mode: 'follow',
+    display: { joinCode: true, explain: true },
     compute: 'server',
     exercises: [],
   };

@@ -36,6 +36,13 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   roomIdleMs: 10 * 60_000,
 };
 
+/** A student must give a name; the others have one. */
+const DEFAULT_NAMES: Record<Role, string | undefined> = {
+  instructor: 'Instructor',
+  presenter: 'Projector',
+  student: undefined,
+};
+
 const ALWAYS_FOUND: CatalogLookup = { model: async () => null, imageExists: () => true };
 
 /**
@@ -82,7 +89,7 @@ export class SessionService {
     // With several servers, another may have appended since this one last looked.
     if (session.lastSeq > room.state.seq) await room.refresh();
 
-    let role: Role = 'student';
+    let role: Role = request.presenter ? 'presenter' : 'student';
     if (request.instructorKey !== undefined) {
       requireInstructorKey(session, request.instructorKey);
       role = 'instructor';
@@ -93,7 +100,7 @@ export class SessionService {
     }
     const participantId = resumed?.id ?? newId();
     const resumeSecret = resumed ? undefined : newResumeSecret();
-    const name = request.name ?? resumed?.name ?? (role === 'instructor' ? 'Instructor' : undefined);
+    const name = request.name ?? resumed?.name ?? DEFAULT_NAMES[role];
     if (!name) throw new SessionError('bad-request', 'a name is required to join');
     if (room.ephemeral.socketsOf(participantId) >= this.limits.maxSocketsPerParticipant) {
       throw new SessionError(

@@ -46,6 +46,7 @@ const WHAT: Partial<Record<ActionType, string>> = {
   'featureVis.set': 'start the feature visualisation',
   'probe.set': 'move the patch',
   'mode.set': 'change follow/explore',
+  'display.set': 'show or hide the join code or the explanations',
   'compute.set': 'change where results are computed',
   'exercise.start': 'start the exercise',
   'exercise.answer': 'send your answer',

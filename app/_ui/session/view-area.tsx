@@ -6,6 +6,7 @@ import { usePixels } from '../compute/use-pixels';
 import type { Catalog } from './catalog';
 import type { Dispatch } from './dispatch';
 import { PredictionLine } from './prediction-line';
+import { ActivationsPanel } from './views/activations-panel';
 import { FeatureVisPanel } from './views/feature-vis-panel';
 import { FiltersPanel } from './views/filters-panel';
 import { OcclusionPanel } from './views/occlusion-panel';
@@ -52,6 +53,9 @@ export function ViewArea({
       </div>
       {state.view === 'receptive-field' && (
         <ReceptiveFieldPanel state={state} info={model} image={image} dispatch={dispatch} />
+      )}
+      {state.view === 'activations' && (
+        <ActivationsPanel state={state} info={model} image={image} dispatch={dispatch} />
       )}
       {state.view === 'top-activating' && (
         <TopActivatingPanel state={state} info={model} sets={catalog?.sets ?? []} dispatch={dispatch} />

@@ -2,6 +2,7 @@ import { VIEWS, type View } from '@/lib/protocol/actions';
 
 export const VIEW_LABELS: Record<View, string> = {
   'receptive-field': 'Receptive fields',
+  activations: 'Feature maps',
   'top-activating': 'Neurons that fire',
   filters: 'Filters',
   occlusion: 'Occlusion',

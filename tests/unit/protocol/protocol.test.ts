@@ -23,6 +23,27 @@ describe('protocol', () => {
     expect(mayPerform('instructor', 'view.set')).toBe(true);
   });
 
+  it('lets the projector send nothing, not even an answer', () => {
+    expect(mayPerform('presenter', 'exercise.answer')).toBe(false);
+    expect(mayPerform('presenter', 'display.set')).toBe(false);
+    expect(mayPerform('instructor', 'display.set')).toBe(true);
+  });
+
+  it('takes a presenter join without a name, never with the instructor key', () => {
+    const base = { protocolVersion: 2, joinCode: 'ABCDEF' };
+    expect(joinRequestSchema.safeParse({ ...base, presenter: true }).success).toBe(true);
+    const withKey = { ...base, presenter: true, instructorKey: 'k'.repeat(32) };
+    expect(joinRequestSchema.safeParse(withKey).success).toBe(false);
+    expect(joinRequestSchema.safeParse({ ...base, presenter: false }).success).toBe(false);
+  });
+
+  it('checks what the projector shows', () => {
+    expect(
+      actionSchema.safeParse({ type: 'display.set', display: { joinCode: false, explain: true } }).success,
+    ).toBe(true);
+    expect(actionSchema.safeParse({ type: 'display.set', display: { joinCode: 'no' } }).success).toBe(false);
+  });
+
   it('refuses malformed actions with a reason', () => {
     expect(actionSchema.safeParse({ type: 'view.set', view: 'nope' }).success).toBe(false);
     expect(actionSchema.safeParse({ type: 'drop.tables' }).success).toBe(false);

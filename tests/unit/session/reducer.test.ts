@@ -49,6 +49,11 @@ describe('reduce', () => {
       { layer: 'c2', neuron: null },
     ],
     [
+      'hides the join code and shows the explanations',
+      [{ type: 'display.set', display: { joinCode: false, explain: true } }],
+      { display: { joinCode: false, explain: true } },
+    ],
+    [
       'pins a neuron once',
       [
         { type: 'neuron.pin', neuron: { layer: 'c', channel: 0, y: 0, x: 0 } },
