@@ -118,8 +118,7 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     const explorer = await student('explorer');
     const explored = [0, 1, 2, 3].map((c) => occlusion(3, c));
     const finished = new Set<string>();
-    for (const r of explored)
-      void ask(explorer, r).then((answer) => answer.ok && finished.add(resultKey(r)));
+    for (const r of explored) void ask(explorer, r).then((answer) => answer.ok && finished.add(resultKey(r)));
     await until(() => explored.filter((r) => statesOf(resultKey(r)).includes('running')).length === 2);
 
     // The shared view's map goes ahead of the student's queued jobs…
