@@ -9,6 +9,7 @@ import { BullComputeQueue } from './compute/bull-queue';
 import { createCostFacts } from './compute/cost-facts';
 import { JobCounts } from './compute/job-counts';
 import { COMPUTE_LIMITS, type ComputeLimits } from './compute/limits';
+import { startQueueWorker } from './compute/queue-worker';
 import { DatabaseResultStore } from './compute/result-store';
 import { ComputeService } from './compute/service';
 import { WorkerPool } from './compute/worker-pool';
@@ -49,6 +50,11 @@ export interface AppOptions {
   computeLimits?: Partial<ComputeLimits>;
   /** With a Redis: send jobs to compute worker processes through BullMQ (default), or keep them in this process. */
   computeQueue?: boolean;
+  /**
+   * With the queue: this server also takes jobs from it on its own threads (default; CONVLENS_EMBEDDED_WORKER=off
+   * leaves compute to `npm run worker` processes).
+   */
+  embeddedWorker?: boolean;
   /** The compute worker script (tests substitute one that can trap). */
   computeWorkerEntry?: URL;
   log?: Logger;
@@ -100,11 +106,17 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   const resultStore = new DatabaseResultStore(db);
   // With a shared Redis, jobs go to compute worker processes (npm run worker); alone, to this process's threads.
   const queued = redis !== undefined && workers > 0 && (options.computeQueue ?? true);
+  const embedded = queued && (options.embeddedWorker ?? process.env.CONVLENS_EMBEDDED_WORKER !== 'off');
   const pool =
-    workers > 0 && !queued
+    workers > 0 && (!queued || embedded)
       ? new WorkerPool({ size: workers, entry: options.computeWorkerEntry, budgetMs: limits.timeBudgetMs })
       : null;
-  const queue = queued && redis ? new BullComputeQueue(redis, resultStore, options.redisStream) : null;
+  const queue =
+    queued && redis ? new BullComputeQueue(redis, resultStore, { prefix: options.redisStream }) : null;
+  const queueWorker =
+    embedded && redisUrl && pool
+      ? await startQueueWorker({ redisUrl, store: resultStore, pool, prefix: options.redisStream, log })
+      : null;
   const compute = new ComputeService(
     queue ?? pool,
     {
@@ -178,6 +190,7 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       httpServer.closeAllConnections();
       await sessions.drain();
       sessions.close();
+      await queueWorker?.close(true);
       await db.$disconnect();
       await pool?.close();
       await queue?.close();

@@ -1,6 +1,7 @@
 // A compute worker process: `npm run worker`. Needs REDIS_URL (the queue) and DATABASE_URL (the
 // shared PostgreSQL database where results are stored); run any number, on any machine.
 import { availableParallelism } from 'node:os';
+import { COMPUTE_LIMITS } from './compute/limits';
 import { startQueueWorker } from './compute/queue-worker';
 import { DatabaseResultStore } from './compute/result-store';
 import { WorkerPool } from './compute/worker-pool';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const configured = Number(process.env.CONVLENS_COMPUTE_WORKERS);
   const size =
     Number.isInteger(configured) && configured > 0 ? configured : Math.min(availableParallelism(), 4);
-  const pool = new WorkerPool({ size });
+  const pool = new WorkerPool({ size, budgetMs: COMPUTE_LIMITS.timeBudgetMs });
   const worker = await startQueueWorker({
     redisUrl,
     store: new DatabaseResultStore(db),
@@ -27,17 +28,21 @@ async function main(): Promise<void> {
     stalledIntervalMs: optionalNumber(process.env.CONVLENS_QUEUE_STALLED_MS),
     log,
   });
-  log.info({ threads: size, pid: process.pid }, 'compute worker ready');
+  log.info({ threads: size, pid: process.pid, worker: worker.name }, 'compute worker ready');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // The first signal lets running jobs finish; a second leaves them to another worker.
+    process.on(signal, () => {
+      const force = stopping;
+      stopping = true;
       worker
-        .close()
+        .close(force)
         .then(() => pool.close())
         .then(() => db.$disconnect())
         .finally(() => process.exit(0));
     });
   }
 }
+let stopping = false;
 
 function optionalNumber(value: string | undefined): number | undefined {
   const n = Number(value);

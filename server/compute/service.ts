@@ -216,6 +216,8 @@ export class ComputeService {
       return { status: 'unavailable', key, reason: 'server compute is switched off' };
     if (pool.pending >= this.options.maxPending)
       return { status: 'unavailable', key, reason: 'the server is busy' };
+    const unavailable = await pool.unavailable?.();
+    if (unavailable) return { status: 'unavailable', key, reason: unavailable };
     await this.checkCost(request);
     if (owner && this.options.counts)
       counted(await this.options.counts.take(owner, COMPUTE_PRIORITIES[job.rank]));

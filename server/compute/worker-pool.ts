@@ -34,6 +34,8 @@ export interface PoolJob {
 export interface JobQueue {
   /** Jobs queued or running for this server. */
   readonly pending: number;
+  /** Why no new job can be taken now (e.g. no compute worker is running), or null. */
+  unavailable?(): Promise<string | null>;
   submit(request: ComputeRequest, options?: SubmitOptions): PoolJob;
 }
 
