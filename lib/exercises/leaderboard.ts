@@ -9,12 +9,17 @@ export interface LeaderboardRow {
   rank: number;
 }
 
-/** Results best first; equal scores share a rank and are listed by name. */
+/**
+ * Results best first; equal scores share a rank and are listed by name. With `hideZero`, scores of 0 are
+ * left out (a class sees who did well, nobody is named for missing); ranks are unchanged by it.
+ */
 export function leaderboard(
   results: readonly ExerciseResult[],
   participants: Record<string, ParticipantState>,
+  { hideZero = false }: { hideZero?: boolean } = {},
 ): LeaderboardRow[] {
   const rows = results
+    .filter((r) => !hideZero || r.score.score > 0)
     .map((r) => ({
       participantId: r.participantId,
       name:

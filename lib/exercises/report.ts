@@ -12,6 +12,7 @@ export const REPORT_COLUMNS = [
   'answer',
   'score',
   'top_cells_hit',
+  'near_misses',
   'rank_correlation',
   'error_points',
 ] as const;
@@ -50,6 +51,7 @@ export function exerciseReport(state: SessionState): CsvValue[][] {
         result ? answerSummary(result.answer, exercise.task) : '',
         score ? round(score.score) : null,
         score?.kind === 'occlusion' ? score.hits : null,
+        score?.kind === 'occlusion' ? (score.near ?? 0) : null,
         score?.kind === 'occlusion' && score.rho !== null ? round(score.rho) : null,
         score?.kind === 'probe' ? round(score.error) : null,
       ]);

@@ -41,6 +41,7 @@ export function revealExercise(
           measured.drop,
           top,
           task.topN,
+          task.cols,
         ),
       })),
     };

@@ -85,14 +85,60 @@ export function paintingRankAgreement(painted: readonly number[], drop: ArrayLik
   return spearman(indicator, finite);
 }
 
+/** What a near miss earns, against 1 for a painted top cell. */
+export const NEAR_CREDIT = 0.5;
+
+/** Whether two row-major cells of a grid `cols` wide touch, sides or corners. */
+export function cellsTouch(a: number, b: number, cols: number): boolean {
+  const dr = Math.abs(Math.floor(a / cols) - Math.floor(b / cols));
+  const dc = Math.abs((a % cols) - (b % cols));
+  return a !== b && dr <= 1 && dc <= 1;
+}
+
+/**
+ * Near misses: painted cells outside the top cells, each paired with a different top cell it touches
+ * (sides or corners) that the painting did not hit. The largest such pairing counts (Kuhn's augmenting
+ * paths), so five cells around one top cell earn one near miss, not five.
+ */
+export function nearMisses(painted: readonly number[], top: readonly number[], cols: number): number {
+  const truth = new Set(top);
+  const paintedSet = new Set(painted);
+  const misses = [...paintedSet].filter((cell) => !truth.has(cell));
+  const open = top.filter((cell) => !paintedSet.has(cell));
+  const partner = new Map<number, number>(); // open top cell → the miss paired with it
+  const tryPair = (miss: number, visited: Set<number>): boolean => {
+    for (const cell of open) {
+      if (visited.has(cell) || !cellsTouch(miss, cell, cols)) continue;
+      visited.add(cell);
+      const current = partner.get(cell);
+      if (current === undefined || tryPair(current, visited)) {
+        partner.set(cell, miss);
+        return true;
+      }
+    }
+    return false;
+  };
+  let pairs = 0;
+  for (const miss of misses) if (tryPair(miss, new Set())) pairs++;
+  return pairs;
+}
+
+/**
+ * Score = (hits + ½ · near misses) / min(N, cells), at most 1; see docs/exercises.md. With `cols` absent
+ * (a grid of unknown shape) there are no near misses.
+ */
 export function scoreOcclusionAnswer(
   painted: readonly number[],
   drop: ArrayLike<number>,
   top: TopCells,
   n: number,
+  cols?: number,
 ): Extract<ExerciseScore, { kind: 'occlusion' }> {
-  const { score, hits } = overlapScore(painted, top.cells, n, drop.length);
-  return { kind: 'occlusion', score, hits, rho: paintingRankAgreement(painted, drop) };
+  const { hits } = overlapScore(painted, top.cells, n, drop.length);
+  const near = cols ? nearMisses(painted, top.cells, cols) : 0;
+  const possible = Math.min(n, drop.length);
+  const score = possible > 0 ? Math.min(1, (Math.min(hits, possible) + NEAR_CREDIT * near) / possible) : 0;
+  return { kind: 'occlusion', score, hits, near, rho: paintingRankAgreement(painted, drop) };
 }
 
 /**

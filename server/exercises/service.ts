@@ -2,7 +2,7 @@ import { revealExercise } from '../../lib/exercises/results';
 import { findExercise } from '../../lib/exercises/state';
 import { type Action, mayPerform } from '../../lib/protocol/actions';
 import type { EventBody, LoggedEvent } from '../../lib/protocol/events';
-import type { ExerciseTask } from '../../lib/protocol/exercise';
+import { type ExerciseTask, MAX_PAINT_SIDE } from '../../lib/protocol/exercise';
 import { fitOcclusion, occlusionProblem, probeFits } from '../../lib/protocol/occlusion-grid';
 import { ExerciseRefusal } from '../../lib/session/exercise-reducer';
 import type { ImageCatalog } from '../catalog/images';
@@ -126,6 +126,12 @@ export class ExerciseService {
       const { rows, cols } = fitOcclusion(task, input);
       if (task.rows !== rows || task.cols !== cols) {
         throw new SessionError('bad-request', `this patch and stride give a ${rows}×${cols} grid`);
+      }
+      if (rows > MAX_PAINT_SIDE || cols > MAX_PAINT_SIDE) {
+        throw new SessionError(
+          'bad-request',
+          `a ${rows}×${cols} grid is too fine to paint: at most ${MAX_PAINT_SIDE}×${MAX_PAINT_SIDE} cells`,
+        );
       }
     } else if (!probeFits(task, task.patch, input)) {
       throw new SessionError('bad-request', 'the patch must stay centred on the image');

@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import { exerciseHiding } from '../../lib/exercises/hidden';
 import { decodeResult, type EncodedResult } from '../../lib/protocol/codec';
 import {
   type ComputeAccepted,
@@ -114,6 +115,13 @@ export function registerComputeHandlers(socket: IoSocket, context: ComputeHandle
       if (!parsed.success) throw context.badRequest(parsed.error.issues);
       const request = parsed.data;
       const key = resultKey(request);
+      // An open exercise's truth is its answer: no student gets it (from any cache) before the reveal.
+      if (member.role === 'student' && exerciseHiding(member.room.state, request) !== null) {
+        throw new SessionError(
+          'forbidden',
+          'this is the answer to the open exercise: it is shown at the reveal',
+        );
+      }
       if (member.room.state.compute === 'browser') {
         return { status: 'unavailable', key, reason: 'this session computes in the browsers' };
       }

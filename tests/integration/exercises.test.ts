@@ -91,6 +91,16 @@ describe.each(['sqlite', 'postgres'] as const)('exercises over real sockets on %
       seconds: 60,
     });
     expect(wrongGrid).toMatchObject({ ok: false, error: { code: 'bad-request', message: /6×6 grid/ } });
+    const tooFine = await teacher.act({
+      type: 'exercise.start',
+      task: { ...occlusionTask, patch: 2, stride: 1, rows: 27, cols: 27 },
+      prompt: 'Where?',
+      seconds: 60,
+    });
+    expect(tooFine).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: /too fine to paint/ },
+    });
     const noImage = await teacher.act({
       type: 'exercise.start',
       task: { ...occlusionTask, imageId: 'mnist/nope.png' },
@@ -183,9 +193,25 @@ describe.each(['sqlite', 'postgres'] as const)('exercises over real sockets on %
     expect(mine).toHaveLength(3);
     expect(mine.every((p) => p.score === null)).toBe(true);
 
+    // No student gets the truth before the reveal: not the exact request, not the top class asked for by
+    // index, not an approximate map of the same grid.
+    const truth = truthRequest(occlusionTask);
+    for (const asked of [truth, { ...truth, classIndex: 7 }, { ...truth, mode: 'adaptive' }]) {
+      expect(await ada.request('compute:request', asked)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden', message: /answer to the open exercise/ },
+      });
+    }
+    // Other grids of the same image are not the answer.
+    expect(await ada.request('compute:request', { ...truth, stride: 5 })).toMatchObject({ ok: true });
+
     const reveal = await teacher.act({ type: 'exercise.reveal', exercise: id });
     expect(reveal.ok).toBe(true);
     const revealedSeq = reveal.ok ? reveal.value.seq : -1;
+    expect(await ada.request('compute:request', truth)).toMatchObject({
+      ok: true,
+      value: { status: 'done' },
+    });
     const states = await everyoneAt([teacher, ...students, late], revealedSeq);
     // Closed first (no answer can slip in while the truth is computed), then revealed.
     expect(teacher.received.slice(-2).map((e) => e.body.type)).toEqual([
@@ -198,7 +224,8 @@ describe.each(['sqlite', 'postgres'] as const)('exercises over real sockets on %
     if (computed.status !== 'done') throw new Error(computed.reason);
     const map = decodeResult<OcclusionMap>(computed.result);
     const top = topCells(map.drop, occlusionTask.topN);
-    const expected = (cells: number[]) => scoreOcclusionAnswer(cells, map.drop, top, occlusionTask.topN);
+    const expected = (cells: number[]) =>
+      scoreOcclusionAnswer(cells, map.drop, top, occlusionTask.topN, occlusionTask.cols);
     for (const state of states) {
       const exercise = state.exercises[0];
       expect(exercise.phase).toBe('revealed');
@@ -304,11 +331,11 @@ describe.each(['sqlite', 'postgres'] as const)('exercises over real sockets on %
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await res.text()).split('\r\n');
     expect(lines[0]).toBe(
-      'exercise,kind,prompt,started_at,student,status,answer,score,top_cells_hit,rank_correlation,error_points',
+      'exercise,kind,prompt,started_at,student,status,answer,score,top_cells_hit,near_misses,rank_correlation,error_points',
     );
     expect(lines).toHaveLength(4); // header, two students, and the final CRLF
-    expect(lines[1]).toMatch(/^1,probe,Where does it hurt\?,[^,]+,"Lee, ""Al""",scored,12\.5%,0\.\d+,,,\d/);
-    expect(lines[2]).toMatch(/^1,probe,Where does it hurt\?,[^,]+,'=1\+1,no answer,,,,,$/);
+    expect(lines[1]).toMatch(/^1,probe,Where does it hurt\?,[^,]+,"Lee, ""Al""",scored,12\.5%,0\.\d+,,,,\d/);
+    expect(lines[2]).toMatch(/^1,probe,Where does it hurt\?,[^,]+,'=1\+1,no answer,,,,,,$/);
     expect(lines[3]).toBe('');
     formula.close();
   });

@@ -1,11 +1,14 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
+import { defaultGrid, gridLabel, paintableGrids } from '@/lib/exercises/grids';
 import { defaultPrompt, taskFromSession } from '@/lib/exercises/task';
-import { DEFAULT_TOP_N, type ExerciseKind, MAX_TOP_N } from '@/lib/protocol/exercise';
+import { DEFAULT_TOP_N, type ExerciseKind, MAX_PAINT_SIDE, MAX_TOP_N } from '@/lib/protocol/exercise';
+import type { Presence } from '@/lib/protocol/presence';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
 import type { Dispatch } from '../session/dispatch';
+import { CellSizeNote } from './cell-size-note';
 import { CsvDownload } from './csv-download';
 import { useSend } from './send';
 
@@ -22,10 +25,13 @@ export function ExerciseStarter({
   joinCode,
   state,
   dispatch,
+  presence = {},
 }: {
   joinCode: string;
   state: SessionState;
   dispatch: Dispatch | undefined;
+  /** Who is online, with their window widths (for the cell-size warning). */
+  presence?: Record<string, Presence>;
 }) {
   const [kind, setKind] = useState<ExerciseKind>('occlusion');
   const [prompt, setPrompt] = useState('');
@@ -37,9 +43,19 @@ export function ExerciseStarter({
   const inputSize = info?.result?.manifest.inputSize;
   const last = state.exercises.at(-1);
   const running = last !== undefined && last.phase !== 'revealed';
+  const live = state.occlusion;
+  const grids = useMemo(
+    () => (inputSize ? paintableGrids(inputSize, { patch: live.patch, stride: live.stride }) : []),
+    [inputSize, live.patch, live.stride],
+  );
+  const [gridChoice, setGridChoice] = useState<string | null>(null);
+  const grid = grids.find((g) => gridKey(g) === gridChoice) ?? defaultGrid(grids);
   const planned = inputSize
-    ? taskFromSession(kind, state, inputSize, topN)
+    ? taskFromSession(kind, state, inputSize, topN, grid)
     : { problem: 'Loading the model…' };
+  const screenWidths = Object.entries(presence)
+    .filter(([id, p]) => p.online && p.screenWidth !== null && state.participants[id]?.role === 'student')
+    .map(([, p]) => p.screenWidth as number);
 
   const start = () => {
     if (!planned.task) return;
@@ -110,7 +126,7 @@ export function ExerciseStarter({
         </label>
         {kind === 'occlusion' && (
           <label className="block">
-            <span className="text-slate-600">Top N cells</span>
+            <span className="text-slate-600">Top N</span>
             <input
               aria-label="Top N cells"
               type="number"
@@ -125,6 +141,37 @@ export function ExerciseStarter({
           </label>
         )}
       </div>
+      {kind === 'occlusion' && grid && inputSize && (
+        <div className="space-y-1">
+          <label className="block">
+            <span className="text-slate-600">Grid to paint (its own, not the live view's)</span>
+            <select
+              aria-label="Exercise grid"
+              data-testid="exercise-grid"
+              value={gridKey(grid)}
+              onChange={(e) => setGridChoice(e.target.value)}
+              className="mt-1 block w-full rounded border px-2 py-1"
+            >
+              {grids.map((g) => (
+                <option key={gridKey(g)} value={gridKey(g)}>
+                  {gridLabel(g)}
+                  {g.seen ? ' — the live view’s: the class has seen it' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p className="text-xs text-slate-600">
+            At most {MAX_PAINT_SIDE}×{MAX_PAINT_SIDE} cells. Answers are hidden from students until the
+            reveal.
+          </p>
+          {grid.seen && (
+            <p role="status" className="text-amber-800">
+              This is the live occlusion view’s grid: students who followed it have seen the answer.
+            </p>
+          )}
+          <CellSizeNote grid={grid} inputSize={inputSize} screenWidths={screenWidths} />
+        </div>
+      )}
       {planned.problem && <p className="text-slate-600">{planned.problem}</p>}
       {running && <p className="text-slate-600">Reveal the current exercise to start another.</p>}
       <button
@@ -144,4 +191,8 @@ export function ExerciseStarter({
       {state.exercises.length > 0 && <CsvDownload joinCode={joinCode} />}
     </section>
   );
+}
+
+function gridKey(grid: { patch: number; stride: number }): string {
+  return `${grid.patch}/${grid.stride}`;
 }

@@ -12,15 +12,19 @@ export function LeaderboardTable({
   participants: SessionState['participants'];
   highlight: string | null;
 }) {
-  const rows = leaderboard(exercise.results, participants);
+  // Zero scores are left out: the board shows who did well without naming who missed.
+  const rows = leaderboard(exercise.results, participants, { hideZero: true });
+  const zeros = exercise.results.length - rows.length;
   const details = new Map(exercise.results.map((r) => [r.participantId, r.score]));
   return (
     <section aria-labelledby="leaderboard-heading" className="rounded-xl border border-slate-200 p-4">
       <h3 id="leaderboard-heading" className="font-semibold text-slate-900">
         Leaderboard
       </h3>
-      {rows.length === 0 ? (
+      {exercise.results.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">Nobody answered.</p>
+      ) : rows.length === 0 ? (
+        <p className="mt-2 text-sm text-slate-600">No answer scored above 0 this time.</p>
       ) : (
         <table data-testid="leaderboard" className="mt-2 w-full max-w-lg text-left text-sm">
           <thead className="text-slate-500">
@@ -29,7 +33,7 @@ export function LeaderboardTable({
               <th className="py-1 pr-3 font-medium">Student</th>
               <th className="py-1 pr-3 font-medium">Score</th>
               <th className="py-1 font-medium">
-                {exercise.task.kind === 'occlusion' ? 'Top cells hit' : 'Error'}
+                {exercise.task.kind === 'occlusion' ? 'Top cells hit (near)' : 'Error'}
               </th>
             </tr>
           </thead>
@@ -47,7 +51,7 @@ export function LeaderboardTable({
                   <td className="py-1 pr-3 tabular-nums">{formatPercent(row.score * 100)}%</td>
                   <td className="py-1 tabular-nums">
                     {score?.kind === 'occlusion'
-                      ? score.hits
+                      ? `${score.hits}${score.near ? ` (+${score.near} near)` : ''}`
                       : score
                         ? `${formatPercent(score.error)} pts`
                         : ''}
@@ -57,6 +61,11 @@ export function LeaderboardTable({
             })}
           </tbody>
         </table>
+      )}
+      {zeros > 0 && rows.length > 0 && (
+        <p data-testid="leaderboard-zeros" className="mt-2 text-sm text-slate-600">
+          {zeros} {zeros === 1 ? 'answer' : 'answers'} scored 0 and {zeros === 1 ? 'is' : 'are'} not listed.
+        </p>
       )}
     </section>
   );

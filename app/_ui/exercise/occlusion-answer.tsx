@@ -9,6 +9,7 @@ import type { Dispatch } from '../session/dispatch';
 import type { Size } from '../viz/geometry';
 import { gridOf } from './grid-geometry';
 import { PaintGrid } from './paint-grid';
+import { PAINT_DISPLAY } from './paint-size';
 import { useSend } from './send';
 import { SubmitRow } from './submit-row';
 
@@ -48,7 +49,7 @@ export function OcclusionAnswer({
         painted={painted}
         limit={limit}
         onChange={closed ? undefined : setPainted}
-        displaySize={384}
+        displaySize={PAINT_DISPLAY}
       />
       <p className="text-sm text-slate-700" aria-live="polite">
         {painted.size} of {limit} cells painted

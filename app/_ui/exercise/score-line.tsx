@@ -14,6 +14,9 @@ export function ScoreLine({ result, topN }: { result: ExerciseResult | undefined
   const detail =
     score.kind === 'occlusion'
       ? `${score.hits} of your cells ${score.hits === 1 ? 'is' : 'are'} among the true top ${topN}` +
+        (score.near
+          ? `, ${score.near} more ${score.near === 1 ? 'touches one' : 'touch them'} (half credit)`
+          : '') +
         (score.rho === null ? '' : `; rank agreement ρ = ${score.rho.toFixed(2)}`)
       : `off by ${formatPercent(score.error)} percentage points`;
   return (

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { currentExercise } from '@/lib/exercises/state';
 import type { ProtocolError } from '@/lib/protocol/socket';
 import { ComputeContext } from '../compute/use-computed';
-import { ExercisePanel, ExerciseStarter } from '../exercise';
+import { ExercisePanel, ExerciseStarter, useReportScreenWidth } from '../exercise';
 import { useCatalog } from './catalog';
 import { useDispatch } from './dispatch';
 import { useFreeExplore } from './free-explore';
@@ -30,6 +30,7 @@ export function SessionScreen({
   onJoinFailed?: (error: ProtocolError) => void;
 }) {
   const { snapshot, connection } = useSession(joinCode);
+  useReportScreenWidth(connection);
   const { state: shared, role, status, error } = snapshot;
   const drives = role === 'instructor';
   const client = useComputeClient(connection, shared);
@@ -126,7 +127,14 @@ export function SessionScreen({
                   dispatch={dispatch}
                 />
               )}
-              {drives && <ExerciseStarter joinCode={joinCode} state={shared} dispatch={dispatch} />}
+              {drives && (
+                <ExerciseStarter
+                  joinCode={joinCode}
+                  state={shared}
+                  dispatch={dispatch}
+                  presence={snapshot.ephemeral.presence}
+                />
+              )}
               <ParticipantList
                 participants={Object.values(shared.participants)}
                 presence={snapshot.ephemeral.presence}

@@ -78,6 +78,16 @@ describe('leaderboard', () => {
   it('is empty without results', () => {
     expect(leaderboard([], {})).toEqual([]);
   });
+
+  it('can leave out zero scores without changing the others’ ranks', () => {
+    const people = { a: person('a', 'Ada'), b: person('b', 'Ben'), c: person('c', 'Cy') };
+    const results = [result('a', 0), result('b', 0.5), result('c', 0.5)];
+    expect(leaderboard(results, people).map((r) => r.name)).toEqual(['Ben', 'Cy', 'Ada']);
+    expect(leaderboard(results, people, { hideZero: true }).map((r) => [r.name, r.rank])).toEqual([
+      ['Ben', 1],
+      ['Cy', 1],
+    ]);
+  });
 });
 
 describe('CSV', () => {

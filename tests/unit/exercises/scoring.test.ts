@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   averageRanks,
+  cellsTouch,
+  nearMisses,
   overlapScore,
   paintingRankAgreement,
   scoreOcclusionAnswer,
@@ -102,7 +104,7 @@ describe('scoring an answer', () => {
     const score = scoreOcclusionAnswer([0, 2], drop, topCells(drop, 2), 2);
     // Top cells {0, 1}: one hit of two. Ranks painted [3.5, 1.5, 3.5, 1.5] vs [4, 3, 2, 1]:
     // cov = 1·1.5 − 1·.5 + 1·(−.5) − 1·(−1.5) = 2, var 4 and 5: ρ = 2 / √20.
-    expect(score).toEqual({ kind: 'occlusion', score: 0.5, hits: 1, rho: expect.any(Number) });
+    expect(score).toEqual({ kind: 'occlusion', score: 0.5, hits: 1, near: 0, rho: expect.any(Number) });
     expect(score.rho).toBeCloseTo(2 / Math.sqrt(20), 12);
   });
 
@@ -111,5 +113,49 @@ describe('scoring an answer', () => {
     expect(scoreProbeAnswer(25, 0.25)).toEqual({ kind: 'probe', score: 1, error: 0 });
     expect(scoreProbeAnswer(100, 0)).toEqual({ kind: 'probe', score: 0, error: 100 });
     expect(scoreProbeAnswer(0, 0.875)).toEqual({ kind: 'probe', score: 0.125, error: 87.5 });
+  });
+});
+
+describe('partial credit for near misses', () => {
+  // A 4×4 grid; the true top cells are 5 (r2c2) and 10 (r3c3).
+  const cols = 4;
+  const drop = Array.from({ length: 16 }, (_, i) => (i === 5 ? 0.5 : i === 10 ? 0.4 : 0.01 * i));
+  const top = topCells(drop, 2);
+
+  it('counts cells that touch, by side or corner, and nothing farther', () => {
+    expect(cellsTouch(5, 6, cols)).toBe(true);
+    expect(cellsTouch(5, 0, cols)).toBe(true);
+    expect(cellsTouch(5, 7, cols)).toBe(false);
+    // Row ends do not wrap: cell 3 (r1c4) and cell 4 (r2c1) are far apart.
+    expect(cellsTouch(3, 4, cols)).toBe(false);
+    expect(cellsTouch(5, 5, cols)).toBe(false);
+  });
+
+  it('pairs each near miss with a different top cell not already hit', () => {
+    expect(top.cells).toEqual([5, 10]);
+    expect(nearMisses([0], top.cells, cols)).toBe(1);
+    // Many cells around one top cell are one near miss, not four.
+    expect(nearMisses([0, 1, 2, 4], [5], cols)).toBe(1);
+    // Cell 6 touches both 5 and 10; 9 touches both too: the pairing gives each its own.
+    expect(nearMisses([6, 9], top.cells, cols)).toBe(2);
+    // A top cell that was hit earns no near miss beside it.
+    expect(nearMisses([5, 4], [5], cols)).toBe(0);
+    expect(nearMisses([15], top.cells, cols)).toBe(1);
+    expect(nearMisses([3], top.cells, cols)).toBe(0);
+  });
+
+  it('scores (hits + ½ near) / N, one cell off earns half, and reports the count', () => {
+    // One cell off each top cell: two near misses of two → 0.5.
+    expect(scoreOcclusionAnswer([0, 15], drop, top, 2, cols)).toMatchObject({ score: 0.5, hits: 0, near: 2 });
+    // One hit and one near miss → 0.75.
+    expect(scoreOcclusionAnswer([5, 11], drop, top, 2, cols)).toMatchObject({
+      score: 0.75,
+      hits: 1,
+      near: 1,
+    });
+    expect(scoreOcclusionAnswer([5, 10], drop, top, 2, cols)).toMatchObject({ score: 1, hits: 2, near: 0 });
+    expect(scoreOcclusionAnswer([3, 12], drop, top, 2, cols)).toMatchObject({ score: 0, near: 0 });
+    // Without the grid's width (old callers) there is no near miss.
+    expect(scoreOcclusionAnswer([0, 15], drop, top, 2)).toMatchObject({ score: 0, near: 0 });
   });
 });

@@ -35,37 +35,34 @@ describe('taskFromSession', () => {
   });
   const input = { height: 28, width: 28 };
 
-  it('poses the occlusion view’s own grid', () => {
-    expect(taskFromSession('occlusion', session({}), input, 5)).toEqual({
+  it('poses its own grid, not the live view’s, with the session’s fill and class', () => {
+    const state = session({ occlusion: { patch: 8, stride: 4, fill: 'zero', classIndex: 3 } });
+    expect(taskFromSession('occlusion', state, input, 5, { patch: 4, stride: 4 })).toEqual({
       task: {
         kind: 'occlusion',
         modelId: 'mnist-cnn',
         imageId: 'mnist/001-7.png',
-        patch: 8,
+        patch: 4,
         stride: 4,
-        fill: 'grey',
-        classIndex: null,
-        rows: 6,
-        cols: 6,
+        fill: 'zero',
+        classIndex: 3,
+        rows: 7,
+        cols: 7,
         topN: 5,
       },
     });
   });
 
-  it('clamps the patch to the input like the view does, and N to the grid', () => {
-    const task = taskFromSession(
-      'occlusion',
-      session({ occlusion: { patch: 64, stride: 4, fill: 'zero', classIndex: 3 } }),
-      input,
-      9,
-    ).task;
-    expect(task).toMatchObject({ patch: 28, rows: 1, cols: 1, topN: 1, classIndex: 3, fill: 'zero' });
+  it('brings N down to the grid', () => {
+    const task = taskFromSession('occlusion', session({}), input, 30, { patch: 14, stride: 7 }).task;
+    expect(task).toMatchObject({ patch: 14, stride: 7, rows: 3, cols: 3, topN: 9 });
   });
 
   it('asks for an image, and for a patch position in a probe exercise', () => {
-    expect(taskFromSession('occlusion', session({ imageId: null }), input, 5).problem).toMatch(/image/);
-    expect(taskFromSession('probe', session({}), input, 5).problem).toMatch(/Place the patch/);
-    expect(taskFromSession('probe', session({ probe: { y: 4, x: 9 } }), input, 5).task).toMatchObject({
+    const grid = { patch: 4, stride: 4 };
+    expect(taskFromSession('occlusion', session({ imageId: null }), input, 5, grid).problem).toMatch(/image/);
+    expect(taskFromSession('probe', session({}), input, 5, null).problem).toMatch(/Place the patch/);
+    expect(taskFromSession('probe', session({ probe: { y: 4, x: 9 } }), input, 5, null).task).toMatchObject({
       kind: 'probe',
       y: 4,
       x: 9,
@@ -73,8 +70,9 @@ describe('taskFromSession', () => {
     });
   });
 
-  it('refuses a grid too fine to paint', () => {
-    const fine = session({ occlusion: { patch: 2, stride: 1, fill: 'grey', classIndex: null } });
-    expect(taskFromSession('occlusion', fine, { height: 224, width: 224 }, 5).problem).toMatch(/too fine/);
+  it('refuses a grid too fine to paint, or none at all', () => {
+    const fine = { patch: 2, stride: 1 };
+    expect(taskFromSession('occlusion', session({}), input, 5, fine).problem).toMatch(/too fine/);
+    expect(taskFromSession('occlusion', session({}), input, 5, null).problem).toMatch(/no grid/);
   });
 });
