@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedModel } from '@/lib/models/types';
-import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
+import { topActivating } from '@/lib/viz';
 import { backendLabel, initComputeBackend } from '@/server/compute/backend';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { loadServerModel } from '@/server/models/load';
@@ -41,36 +41,25 @@ async function benchTop(packsDir: string, limit: number, batch: number): Promise
   const loaded = await loadPack(TOP.model);
   const memory = new MemoryPeak();
   const profile = await tf.profile(async () => {
-    await topActivating(
-      tf,
-      loaded,
-      decodeFilesAhead(files.slice(0, batch), loaded.manifest),
-      () => ({ box: [0, 0, 0, 0], clippedBox: [0, 0, 0, 0] }),
-      {
-        layer: TOP.layer,
-        k: TOP.k,
-        batchSize: batch,
-      },
-    );
-  });
-  memory.tensors = profile.peakBytes;
-  const start = performance.now();
-  const result = await topActivating(
-    tf,
-    loaded,
-    decodeFilesAhead(files, loaded.manifest),
-    layerReceptiveFieldOf(loaded, TOP.layer),
-    {
+    await topActivating(tf, loaded, decodeFilesAhead(files.slice(0, batch), loaded.manifest), {
       layer: TOP.layer,
       k: TOP.k,
       batchSize: batch,
-      total: files.length,
-      onProgress: ({ done }) => {
-        memory.sample();
-        if (done % 100 === 0) console.error(`  top-activating: ${done}/${files.length}`);
-      },
+      receptiveFieldOf: () => ({ box: [0, 0, 0, 0], clippedBox: [0, 0, 0, 0] }),
+    });
+  });
+  memory.tensors = profile.peakBytes;
+  const start = performance.now();
+  const result = await topActivating(tf, loaded, decodeFilesAhead(files, loaded.manifest), {
+    layer: TOP.layer,
+    k: TOP.k,
+    batchSize: batch,
+    total: files.length,
+    onProgress: ({ done }) => {
+      memory.sample();
+      if (done % 100 === 0) console.error(`  top-activating: ${done}/${files.length}`);
     },
-  );
+  });
   const seconds = (performance.now() - start) / 1000;
   loaded.dispose();
   return [

@@ -1,9 +1,14 @@
 // `atlas`: one pass over a folder of images ranks every channel of every spatial layer; --out keeps it,
 // --from reads a kept one, --layer answers "neurons that fire" for one layer from it.
 import { readFile, writeFile } from 'node:fs/promises';
-import { type ActivationAtlas, buildAtlas, queryAtlas } from '@/lib/viz/atlas';
-import { atlasFromBytes, atlasToBytes } from '@/lib/viz/atlas-codec';
-import { layerReceptiveFieldOf } from '@/lib/viz/top-activating';
+import {
+  type ActivationAtlas,
+  atlasFromBytes,
+  atlasToBytes,
+  buildAtlas,
+  layerReceptiveFieldOf,
+  queryAtlas,
+} from '@/lib/viz';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { CliError, type Command, type OptionValues } from '../command';
 import { loadModelOption, tf } from '../model-options';

@@ -1,8 +1,14 @@
 // `dream`: an image optimised to excite a channel, a neuron or a class, and the activation it reached.
 import { writeFile } from 'node:fs/promises';
-import { type FeatureVisObjective, type FeatureVisResult, featureVisualization } from '@/lib/viz/feature-vis';
-import { bestImagesPerChannel, channelMeans, selectivity } from '@/lib/viz/feature-vis/measure';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
+import {
+  bestImagesPerChannel,
+  channelMeans,
+  type FeatureVisObjective,
+  type FeatureVisResult,
+  featureVisualization,
+  selectivity,
+} from '@/lib/viz';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { compose, panel, toRgba } from '@/server/render/canvas';
 import { CliError, type Command, type OptionValues } from '../command';

@@ -1,12 +1,6 @@
 // `filters`: a conv layer's kernels, how alike they are, and near-duplicate pairs.
 import { writeFile } from 'node:fs/promises';
-import {
-  convLayerNames,
-  filterSimilarity,
-  filterWeights,
-  preferredInputs,
-  readFilterBank,
-} from '@/lib/viz/filters';
+import { convLayerNames, filterSimilarity, filterWeights, preferredInputs, readFilterBank } from '@/lib/viz';
 import { renderFiltersPng } from '@/server/render/filters';
 import { CliError, type Command } from '../command';
 import { loadModelOption, tf } from '../model-options';

@@ -1,13 +1,8 @@
 // `occlusion`: how much the class probability drops when a patch covers each part of --image.
 import { writeFile } from 'node:fs/promises';
 import { OCCLUSION_FILLS } from '@/lib/protocol/primitives';
-import type { PixelImage } from '@/lib/viz/image';
-import {
-  type OcclusionFill,
-  type OcclusionMethod,
-  type OcclusionMode,
-  occlusionMap,
-} from '@/lib/viz/occlusion';
+import type { PixelImage } from '@/lib/viz';
+import { type OcclusionFill, type OcclusionMethod, type OcclusionMode, occlusionMap } from '@/lib/viz';
 import { decodeForModel } from '@/server/images/decode';
 import { renderOcclusionPng } from '@/server/render/occlusion';
 import { CliError, type Command, type OptionValues, requireOption } from '../command';

@@ -1,5 +1,5 @@
 // `rf`: receptive field of every layer, or the input box of one neuron (--neuron layer,y,x).
-import { layerReceptiveFields, neuronReceptiveField } from '@/lib/viz/receptive-field';
+import { layerReceptiveFields, neuronReceptiveField } from '@/lib/viz';
 import { CliError, type Command } from '../command';
 import { loadModelOption } from '../model-options';
 
@@ -21,7 +21,7 @@ export const rfCommand: Command = {
         }
         let result: ReturnType<typeof neuronReceptiveField>;
         try {
-          result = neuronReceptiveField(loaded.layers, layer, y, x, fields);
+          result = neuronReceptiveField(loaded.layers, { layer, y, x }, fields);
         } catch (error) {
           throw new CliError((error as Error).message);
         }

@@ -1,8 +1,8 @@
 // `top`: the images of a folder that fire a layer's channels most, and where.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PixelImage } from '@/lib/viz/image';
-import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
+import type { PixelImage } from '@/lib/viz';
+import { topActivating } from '@/lib/viz';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { decodeForModel } from '@/server/images/decode';
 import { renderTopPng } from '@/server/render/top';
@@ -69,22 +69,16 @@ export const topCommand: Command = {
           `unknown layer "${layer}" in model ${loaded.manifest.id} (see: info --model ${loaded.manifest.id})`,
         );
       }
-      const result = await topActivating(
-        tf,
-        loaded,
-        decodeFilesAhead(files, loaded.manifest),
-        layerReceptiveFieldOf(loaded, layer),
-        {
-          layer,
-          channels,
-          k,
-          batchSize,
-          total: files.length,
-          onProgress: ({ done, total }) => {
-            if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} images`);
-          },
+      const result = await topActivating(tf, loaded, decodeFilesAhead(files, loaded.manifest), {
+        layer,
+        channels,
+        k,
+        batchSize,
+        total: files.length,
+        onProgress: ({ done, total }) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} images`);
         },
-      ).catch((error: Error) => {
+      }).catch((error: Error) => {
         throw error instanceof RangeError ? new CliError(error.message, 2) : error;
       });
       if (process.stderr.isTTY) process.stderr.write('\n');

@@ -4,21 +4,26 @@
 import type { LoadedModel } from '../models/types';
 import type { ComputeRequest } from '../protocol/compute';
 import type { Tf } from '../tf';
-import { featureMaps } from '../viz/activations';
-import { featureVisualization } from '../viz/feature-vis';
+import type { PixelImage } from '../viz';
 import {
+  clipBox,
+  coarseStrideFor,
   convLayerNames,
+  featureMaps,
+  featureVisualization,
   filterSimilarity,
+  type ImageSource,
+  layerReceptiveFields,
+  neuronBox,
+  occludedProbability,
+  occlusionMap,
+  predictImage,
   preferredInputs,
   readFilterBank,
   renderColourFilters,
   renderMeanTiles,
-} from '../viz/filters';
-import type { PixelImage } from '../viz/image';
-import { coarseStrideFor, occludedProbability, occlusionMap, predictImage } from '../viz/occlusion';
-import { argMax } from '../viz/predict';
-import { clipBox, layerReceptiveFields, neuronBox } from '../viz/receptive-field';
-import { type ImageSource, topActivating } from '../viz/top-activating';
+  topActivating,
+} from '../viz';
 import type { ComputeResults, FiltersResult, PredictResult } from './types';
 
 export interface ComputeEnv {
@@ -68,7 +73,7 @@ async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOp
         // Recomputes only what each patch reaches: the full pass's numbers to float rounding (docs/viz.md).
         method: 'incremental',
         // A coarse map of at most 64 cells first: under a second on wasm (docs/benchmarks.md).
-        coarseStride: coarseStrideFor(image, request.patch, request.stride),
+        coarseStride: coarseStrideFor(image, { patch: request.patch, stride: request.stride }),
         onCoarse: options.onPartial,
         onProgress: options.onProgress,
         signal: options.signal,
@@ -76,18 +81,13 @@ async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOp
     }
     case 'probe': {
       const image = await env.loadImage(request.imageId, model);
-      const classIndex = request.classIndex ?? argMax(await predictImage(tf, model, image));
-      const prob = await occludedProbability(
-        tf,
-        model,
-        image,
-        request.y,
-        request.x,
-        request.patch,
-        request.fill,
-        classIndex,
-      );
-      return { classIndex, prob };
+      return occludedProbability(tf, model, image, {
+        y: request.y,
+        x: request.x,
+        patch: request.patch,
+        fill: request.fill,
+        classIndex: request.classIndex ?? undefined,
+      });
     }
     case 'filters':
       return filters(tf, model, request.layer);
@@ -99,23 +99,18 @@ async function dispatch(env: ComputeEnv, request: ComputeRequest, options: RunOp
       const field = fields.get(request.layer);
       if (!field) throw new Error(`unknown layer "${request.layer}"`);
       const { height, width } = model.manifest.inputSize;
-      return topActivating(
-        tf,
-        model,
-        images,
-        (y, x) => {
+      return topActivating(tf, model, images, {
+        layer: request.layer,
+        channels: request.channels,
+        k: request.k,
+        total,
+        receptiveFieldOf: (y, x) => {
           const box = neuronBox(field, y, x);
           return { box, clippedBox: clipBox(box, height, width) };
         },
-        {
-          layer: request.layer,
-          channels: request.channels,
-          k: request.k,
-          total,
-          onProgress: options.onProgress,
-          signal: options.signal,
-        },
-      );
+        onProgress: options.onProgress,
+        signal: options.signal,
+      });
     }
     case 'feature-vis':
       return featureVisualization(

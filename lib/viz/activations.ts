@@ -1,6 +1,5 @@
 // Feature maps of any layer for one image, through a sub-model cut at that layer.
 import type { LoadedModel } from '@/lib/models/types';
-import type { Neuron } from '@/lib/protocol/primitives';
 import type { FeatureMaps } from '@/lib/protocol/results';
 import type { LayersModel, Tensor, Tf } from '@/lib/tf';
 import { type ModelInput, toInputTensor } from './input';
@@ -64,31 +63,4 @@ export async function featureMaps(
   } finally {
     output.dispose();
   }
-}
-
-export function valueAt(maps: FeatureMaps, channel: number, y: number, x: number): number {
-  if (channel < 0 || channel >= maps.channels || y < 0 || y >= maps.height || x < 0 || x >= maps.width) {
-    throw new RangeError(
-      `neuron (${channel}, ${y}, ${x}) is outside ${maps.layer}'s ${maps.height}x${maps.width}x${maps.channels}`,
-    );
-  }
-  return maps.data[(y * maps.width + x) * maps.channels + channel];
-}
-
-/** The value of one neuron for one image. */
-export async function neuronValue(
-  tf: Tf,
-  loaded: LoadedModel,
-  input: ModelInput,
-  neuron: Neuron,
-): Promise<number> {
-  const maps = await featureMaps(tf, loaded, input, neuron.layer);
-  return valueAt(maps, neuron.channel, neuron.y, neuron.x);
-}
-
-/** Channel `channel` of a feature map as a height x width plane. */
-export function channelPlane(maps: FeatureMaps, channel: number): Float32Array {
-  const plane = new Float32Array(maps.height * maps.width);
-  for (let p = 0; p < plane.length; p++) plane[p] = maps.data[p * maps.channels + channel];
-  return plane;
 }

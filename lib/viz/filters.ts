@@ -30,7 +30,7 @@ export function convLayerNames(loaded: LoadedModel): string[] {
   return loaded.model.layers.filter((l) => l.getClassName() in FILTER_CLASSES).map((l) => l.name);
 }
 
-export function filterSize(bank: FilterBank): number {
+function filterSize(bank: FilterBank): number {
   return bank.kernelHeight * bank.kernelWidth * bank.inChannels;
 }
 
@@ -120,22 +120,6 @@ export function renderColourFilters(bank: FilterBank, normalization: TileNormali
       bank.inChannels,
       normalization === 'shared' ? shared : rangeOf(w),
     );
-  });
-}
-
-/** One grey tile per input channel of one filter (deeper layers). */
-export function renderChannelTiles(
-  bank: FilterBank,
-  filter: number,
-  normalization: TileNormalization,
-): RgbaTile[] {
-  const w = filterWeights(bank, filter);
-  const range = normalization === 'shared' ? rangeOf(bank.weights) : rangeOf(w);
-  const pixels = bank.kernelHeight * bank.kernelWidth;
-  return Array.from({ length: bank.inChannels }, (_, c) => {
-    const plane = new Float32Array(pixels);
-    for (let p = 0; p < pixels; p++) plane[p] = w[p * bank.inChannels + c];
-    return drawTile(plane, bank.kernelHeight, bank.kernelWidth, 1, range);
   });
 }
 

@@ -7,7 +7,7 @@ import { assertPixelImage, type PixelImage } from './image';
 /** A model input: pixels at the model's input size (preprocessed here), or an input tensor [1,H,W,C]. */
 export type ModelInput = PixelImage | Tensor4D;
 
-export function isPixelImage(input: ModelInput): input is PixelImage {
+function isPixelImage(input: ModelInput): input is PixelImage {
   return 'data' in input && !('dataSync' in input);
 }
 

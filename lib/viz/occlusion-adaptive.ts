@@ -9,9 +9,13 @@ export interface DrillDownOptions {
   threshold: number;
 }
 
-export interface DrillDownStart {
+export interface DrillDownRun extends DrillDownOptions {
+  rows: number;
+  cols: number;
   /** Drops already computed (a coarse map shown first), by row-major cell. */
   known?: ReadonlyMap<number, number>;
+  /** Sees the coarse drops first (the cells on the first level's lines), then each level's. */
+  onLevel?: (level: DrillDownLevel) => void;
 }
 
 /** Computes the drops of the given row-major cells, in order. */
@@ -55,18 +59,9 @@ export function bracket(lines: readonly number[], i: number): [number, number] {
   return [lines[lo], lines[hi]];
 }
 
-/**
- * Drills down from the coarse level to single cells. `onLevel` sees the coarse drops first (the
- * cells on the first level's lines), then after each level the cells decided so far.
- */
-export async function drillDown(
-  rows: number,
-  cols: number,
-  options: DrillDownOptions,
-  dropsOf: CellDrops,
-  onLevel?: (level: DrillDownLevel) => void,
-  start: DrillDownStart = {},
-): Promise<DrillDownResult> {
+/** Drills down from the coarse level to single cells, asking `dropsOf` for the cells it computes. */
+export async function drillDown(dropsOf: CellDrops, options: DrillDownRun): Promise<DrillDownResult> {
+  const { rows, cols, onLevel } = options;
   const step = Math.max(1, Math.floor(options.step));
   if ((step & (step - 1)) !== 0)
     throw new RangeError(`the drill-down step must be a power of two, got ${step}`);
@@ -87,7 +82,7 @@ export async function drillDown(
     computedCount += cells.length;
   };
 
-  for (const [cell, value] of start.known ?? []) {
+  for (const [cell, value] of options.known ?? []) {
     drop[cell] = value;
     known[cell] = 1;
     computed[cell] = 1;

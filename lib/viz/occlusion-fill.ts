@@ -21,12 +21,12 @@ export function fillSource(image: PixelImage, fill: OcclusionFill, patch: number
       return out;
     }
     case 'blur':
-      return gaussianBlur(Float32Array.from(data), height, width, channels, blurSigma(patch));
+      return gaussianBlur({ height, width, channels, data: Float32Array.from(data) }, blurSigma(patch));
   }
 }
 
 /** The blur removes detail at the patch's scale: sigma = patch/4, so ±2σ spans the patch. */
-export function blurSigma(patch: number): number {
+function blurSigma(patch: number): number {
   return Math.max(1, patch / 4);
 }
 
@@ -36,14 +36,12 @@ export function channelMeans(image: PixelImage): Float64Array {
   return sums.map((s) => s / (image.height * image.width));
 }
 
-/** Separable Gaussian blur with edge clamping, radius ⌈3σ⌉. */
+/** Separable Gaussian blur of an HWC float image with edge clamping, radius ⌈3σ⌉. */
 export function gaussianBlur(
-  pixels: Float32Array,
-  height: number,
-  width: number,
-  channels: number,
+  image: { height: number; width: number; channels: number; data: Float32Array },
   sigma: number,
 ): Float32Array {
+  const { height, width, channels } = image;
   const radius = Math.ceil(3 * sigma);
   const kernel = new Float64Array(2 * radius + 1);
   let total = 0;
@@ -70,18 +68,22 @@ export function gaussianBlur(
     }
     return dst;
   };
-  return pass(pass(pixels, true), false);
+  return pass(pass(image.data, true), false);
 }
 
-/** Writes `image` into `target` at `offset` with the patch at (y, x) taken from `source`. */
+/** An image, what its pixels become under the patch, and the patch's side. */
+export interface Occluder {
+  image: PixelImage;
+  source: FillSource;
+  patch: number;
+}
+
+/** Writes the image into `target` at `offset` with the patch's top-left corner at (y, x). */
 export function writeOccluded(
   target: Float32Array,
   offset: number,
-  image: PixelImage,
-  source: FillSource,
-  y: number,
-  x: number,
-  patch: number,
+  { image, source, patch }: Occluder,
+  { y, x }: { y: number; x: number },
 ): void {
   const { width, channels, data } = image;
   for (let i = 0; i < data.length; i++) target[offset + i] = data[i];

@@ -7,10 +7,10 @@ import type { OcclusionApproximation, OcclusionMap } from '@/lib/protocol/result
 import type { Tf } from '@/lib/tf';
 import type { PixelImage } from './image';
 import { IncrementalOcclusion, type PatchPosition } from './incremental/executor';
-import { checkInputSize, pixelBatchToInput } from './input';
+import { checkInputSize } from './input';
 import { type DrillDownOptions, drillDown } from './occlusion-adaptive';
 import { type FillSource, fillSource, type OcclusionFill, writeOccluded } from './occlusion-fill';
-import { argMax, classProbabilities } from './predict';
+import { argMax, classProbabilityBatch, predictImage } from './predict';
 
 export type { OcclusionFill } from './occlusion-fill';
 export type { OcclusionMap };
@@ -65,30 +65,6 @@ export interface OcclusionOptions {
 
 const DEFAULT_BATCH = 16;
 
-/** Probability of `classIndex` (or of each class) for pixel images drawn into a batch buffer. */
-async function classProbabilityBatch(
-  tf: Tf,
-  loaded: LoadedModel,
-  pixels: Float32Array,
-  batch: number,
-): Promise<{ probs: Float32Array; classes: number }> {
-  const probs = tf.tidy(() =>
-    classProbabilities(tf, loaded, pixelBatchToInput(tf, loaded.manifest, pixels, batch)),
-  );
-  try {
-    return { probs: (await probs.data()) as Float32Array, classes: probs.shape[1] };
-  } finally {
-    probs.dispose();
-  }
-}
-
-/** Class probabilities of the clean image. */
-export async function predictImage(tf: Tf, loaded: LoadedModel, image: PixelImage): Promise<Float32Array> {
-  checkInputSize(loaded.manifest, image);
-  const { probs } = await classProbabilityBatch(tf, loaded, Float32Array.from(image.data), 1);
-  return Float32Array.from(probs);
-}
-
 type Position = PatchPosition;
 
 /** Class probabilities [count, classes] with a patch at each of a batch of positions. */
@@ -103,11 +79,12 @@ function fullProbe(
   patch: number,
 ): BatchProbe {
   const imageSize = image.data.length;
+  const occluder = { image, source, patch };
   let buffer = new Float32Array(0);
   return (positions) => {
     if (buffer.length < positions.length * imageSize) buffer = new Float32Array(positions.length * imageSize);
-    positions.forEach(({ y, x }, i) => {
-      writeOccluded(buffer, i * imageSize, image, source, y, x, patch);
+    positions.forEach((position, i) => {
+      writeOccluded(buffer, i * imageSize, occluder, position);
     });
     return classProbabilityBatch(
       tf,
@@ -176,9 +153,7 @@ function toMap(frame: MapFrame, prob: Float32Array, approximation?: OcclusionApp
  */
 export function coarseStrideFor(
   size: { height: number; width: number },
-  patch: number,
-  stride: number,
-  maxCells = 64,
+  { patch, stride, maxCells = 64 }: { patch: number; stride: number; maxCells?: number },
 ): number | undefined {
   const cells = (s: number) => gridCells(size.height, patch, s) * gridCells(size.width, patch, s);
   if (cells(stride) <= maxCells) return undefined;
@@ -337,19 +312,18 @@ async function adaptiveMap(
       ),
     );
   }
-  const result = await drillDown(
+  const result = await drillDown(dropsOf, {
     rows,
     cols,
-    drill,
-    dropsOf,
-    (level) => {
+    ...drill,
+    known,
+    onLevel: (level) => {
       decided = level.decided;
       options.onProgress?.({ done: decided, total });
       if (known.size === 0 && level.step === drill.step && drill.step > 1)
         options.onCoarse?.(coarseOf(frame, drill.step, level.drop));
     },
-    { known },
-  );
+  });
   const prob = result.drop.map((d) => baseProb - d);
   let computed = 0;
   for (const c of result.computed) computed += c;
@@ -369,22 +343,28 @@ function cachedFillSource(image: PixelImage, fill: OcclusionFill, patch: number)
   return source;
 }
 
-/**
- * Probability of `classIndex` with one patch whose top-left corner is at (y, x); the patch may hang
- * over the border (only its inside part is painted). Use it while a student drags the patch.
- */
+export interface ProbeOptions {
+  /** Top-left corner of the patch; it may hang over the border (only its inside part is painted). */
+  y: number;
+  x: number;
+  patch: number;
+  fill?: OcclusionFill;
+  /** Class to watch; the clean image's top prediction when omitted. */
+  classIndex?: number;
+}
+
+/** The watched class and its probability with one patch on the image. Use it while a student drags the patch. */
 export async function occludedProbability(
   tf: Tf,
   loaded: LoadedModel,
   image: PixelImage,
-  y: number,
-  x: number,
-  patch: number,
-  fill: OcclusionFill,
-  classIndex: number,
-): Promise<number> {
+  options: ProbeOptions,
+): Promise<{ classIndex: number; prob: number }> {
+  const { y, x, patch } = options;
   checkInputSize(loaded.manifest, image);
-  const source = cachedFillSource(image, fill, patch);
-  const { probs } = await fullProbe(tf, loaded, image, source, patch)([{ y, x }]);
-  return probs[classIndex];
+  const classIndex = options.classIndex ?? argMax(await predictImage(tf, loaded, image));
+  const source = cachedFillSource(image, options.fill ?? 'grey', patch);
+  const { probs, classes } = await fullProbe(tf, loaded, image, source, patch)([{ y, x }]);
+  if (!(classIndex >= 0 && classIndex < classes)) throw new RangeError(`no class ${classIndex}`);
+  return { classIndex, prob: probs[classIndex] };
 }

@@ -132,9 +132,7 @@ export interface NeuronReceptiveField {
  */
 export function neuronReceptiveField(
   layers: readonly LayerInfo[],
-  layerName: string,
-  y: number,
-  x: number,
+  { layer: layerName, y, x }: { layer: string; y: number; x: number },
   fields: Map<string, LayerReceptiveField> = layerReceptiveFields(layers),
 ): NeuronReceptiveField {
   const layer = layers.find((l) => l.name === layerName);

@@ -26,6 +26,8 @@ export interface TopActivatingOptions {
   k: number;
   /** Images per forward pass. */
   batchSize?: number;
+  /** Receptive field of each kept position; the exact fields of the layer graph (layerReceptiveFieldOf) by default. */
+  receptiveFieldOf?: ReceptiveFieldOf;
   /** Size of the image set, if known, for progress reports. */
   total?: number;
   onProgress?: (progress: { done: number; total?: number }) => void;
@@ -44,7 +46,7 @@ export function layerReceptiveFieldOf(loaded: LoadedModel, layer: string): Recep
     const key = y * 65536 + x;
     let field = byPosition.get(key);
     if (!field) {
-      const { box, clipped } = neuronReceptiveField(loaded.layers, layer, y, x, fields);
+      const { box, clipped } = neuronReceptiveField(loaded.layers, { layer, y, x }, fields);
       field = { box, clippedBox: clipped };
       byPosition.set(key, field);
     }
@@ -97,9 +99,9 @@ export async function topActivating(
   tf: Tf,
   loaded: LoadedModel,
   source: ImageSource,
-  receptiveFieldOf: ReceptiveFieldOf,
   options: TopActivatingOptions,
 ): Promise<TopActivatingResult> {
+  const receptiveFieldOf = options.receptiveFieldOf ?? layerReceptiveFieldOf(loaded, options.layer);
   const outputShape = loaded.model.getLayer(options.layer).outputShape as (number | null)[];
   const [height, width, layerChannels] = spatialShape(outputShape);
   const channels = options.channels ?? Array.from({ length: layerChannels }, (_, i) => i);

@@ -1,7 +1,7 @@
 import type { ComputeEnv } from '../../lib/compute/run';
 import type { LoadedModel } from '../../lib/models/types';
 import type { Tf } from '../../lib/tf';
-import type { SourceImage } from '../../lib/viz/top-activating';
+import type { SourceImage } from '../../lib/viz';
 import type { ImageCatalog } from '../catalog/images';
 import { decodeForModel } from '../images/decode';
 import { availableModel } from '../models/catalog';

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelManifest } from '@/lib/models/types';
-import type { SourceImage } from '@/lib/viz/top-activating';
+import type { SourceImage } from '@/lib/viz';
 import { decodeForModel } from '@/server/images/decode';
 
 const IMAGE_FILE = /\.(jpe?g|png|webp)$/i;

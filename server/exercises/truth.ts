@@ -3,7 +3,7 @@ import type { ProbeResult } from '../../lib/compute/types';
 import { truthRequest } from '../../lib/exercises/requests';
 import type { Measured } from '../../lib/exercises/results';
 import type { ExerciseTask } from '../../lib/protocol/exercise';
-import type { OcclusionMap } from '../../lib/viz/occlusion';
+import type { OcclusionMap } from '../../lib/viz';
 import type { ComputeService } from '../compute/service';
 
 export class TruthUnavailable extends Error {}

@@ -1,6 +1,6 @@
 // Composition of PNG figures with sharp: raw pixel panels, SVG text and outlines on a white page.
 import sharp from 'sharp';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 
 export interface Placed {
   png: Buffer;

@@ -1,13 +1,14 @@
 // A layer's filters as a figure: the kernels in similarity order, near-duplicates outlined, the
 // preferred inputs (first layer) and the cosine-similarity matrix.
+
+import type { RgbaTile } from '@/lib/viz';
 import {
   type FilterBank,
   type FilterSimilarity,
   meanOverInputChannels,
   preferredInputs,
   renderColourFilters,
-} from '@/lib/viz/filters';
-import type { RgbaTile } from '@/lib/viz/image';
+} from '@/lib/viz';
 import { compose, type Placed, panel, rect, text } from './canvas';
 import { colourAt } from './colour';
 import { colourBar } from './colour-bar';

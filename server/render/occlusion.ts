@@ -1,7 +1,6 @@
 // The occlusion map as a figure: the photo, the drop heatmap over it, and a colour bar.
-import type { PixelImage } from '@/lib/viz/image';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
-import { dropExtent, pixelDrop } from '@/lib/viz/occlusion-overlay';
+import type { OcclusionMap, PixelImage } from '@/lib/viz';
+import { dropExtent, pixelDrop } from '@/lib/viz';
 import { compose, panel, pixelPanel, rect, text, toRgba } from './canvas';
 import { colourAt } from './colour';
 import { colourBar } from './colour-bar';

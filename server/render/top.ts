@@ -1,7 +1,6 @@
 // Top-activating images as a mosaic: one row per channel, the k images best first, each with the
 // receptive field of its strongest position outlined.
-import type { PixelImage } from '@/lib/viz/image';
-import type { TopActivatingResult } from '@/lib/viz/top-activating';
+import type { PixelImage, TopActivatingResult } from '@/lib/viz';
 import { compose, type Placed, pixelPanel, rect, text } from './canvas';
 
 export interface TopFigure {

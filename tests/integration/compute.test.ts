@@ -5,7 +5,7 @@ import { runCompute } from '@/lib/compute/run';
 import type { FiltersResult, PredictResult } from '@/lib/compute/types';
 import type { ComputeAccepted, ComputeRequest } from '@/lib/protocol/compute';
 import type { Response } from '@/lib/protocol/socket';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
+import type { OcclusionMap } from '@/lib/viz';
 import { ImageCatalog } from '@/server/catalog/images';
 import { initComputeBackend, tf } from '@/server/compute/backend';
 import { createServerComputeEnv } from '@/server/compute/env';

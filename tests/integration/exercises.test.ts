@@ -6,7 +6,7 @@ import { scoreOcclusionAnswer, scoreProbeAnswer, topCells } from '@/lib/exercise
 import type { OcclusionTask, ProbeTask } from '@/lib/protocol/exercise';
 import type { CreateSessionResult } from '@/lib/protocol/http';
 import { fold } from '@/lib/session/reducer';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
+import type { OcclusionMap } from '@/lib/viz';
 import { SessionStore } from '@/server/session/store';
 import { startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';

@@ -2,8 +2,7 @@ import type { ComputeEnv } from '@/lib/compute/run';
 import { loadModel } from '@/lib/models/load';
 import type { LoadedModel } from '@/lib/models/types';
 import type { Tf } from '@/lib/tf';
-import type { PixelImage } from '@/lib/viz/image';
-import type { SourceImage } from '@/lib/viz/top-activating';
+import type { PixelImage, SourceImage } from '@/lib/viz';
 
 const PREFETCH = 4;
 

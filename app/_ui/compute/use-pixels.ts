@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 
 /** An image as the server decodes it for a model: the pixels every view draws and computes on. */
 export function usePixels(modelId: string | null, imageId: string | null): PixelImage | null {

@@ -2,7 +2,7 @@
 
 import { useCallback, useMemo } from 'react';
 import { gridExtent } from '@/lib/protocol/occlusion-grid';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { valuesToRgba } from '../viz/colour';
 import { drawScaled, pixelImageSource, rgbaSource, strokeBox } from '../viz/draw';
 import { boxToRect, fitScale, type Placement, type Size } from '../viz/geometry';

@@ -2,7 +2,7 @@
 import type { Box } from '@/lib/models/types';
 import type { ExerciseTask } from '@/lib/protocol/exercise';
 import { cellBox } from '@/lib/protocol/occlusion-grid';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
+import type { OcclusionMap } from '@/lib/viz';
 
 export type CellGrid = Pick<OcclusionMap, 'rows' | 'cols' | 'patch' | 'stride'>;
 

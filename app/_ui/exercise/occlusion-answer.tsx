@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { ExerciseState } from '@/lib/exercises/state';
 import { paintLimit } from '@/lib/exercises/state';
 import type { OcclusionTask } from '@/lib/protocol/exercise';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import type { Dispatch } from '../session/dispatch';
 import type { Size } from '../viz/geometry';
 import { gridOf } from './grid-geometry';

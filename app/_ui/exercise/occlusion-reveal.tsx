@@ -4,7 +4,7 @@ import { paintCounts } from '@/lib/exercises/cells';
 import { truthRequest } from '@/lib/exercises/requests';
 import type { ExerciseState } from '@/lib/exercises/state';
 import type { OcclusionTask } from '@/lib/protocol/exercise';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { useComputed } from '../compute/use-computed';
 import { ColourBar } from '../viz/colour-bar';
 import type { Size } from '../viz/geometry';

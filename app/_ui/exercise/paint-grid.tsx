@@ -2,7 +2,7 @@
 
 import { type PointerEvent, useRef } from 'react';
 import { cellAt } from '@/lib/protocol/occlusion-grid';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { boxToPercent, type Size } from '../viz/geometry';
 import { CellCanvas } from './cell-canvas';
 import { type CellGrid, cellIndexBox } from './grid-geometry';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { TopActivation } from '@/lib/viz/top-activating';
+import type { TopActivation } from '@/lib/viz';
 import { boxToPercent, type Size } from './geometry';
 
 export interface ActivationThumbnailProps {

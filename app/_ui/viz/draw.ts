@@ -1,5 +1,5 @@
 // Canvas drawing helpers. Images are drawn nearest-neighbour so individual input pixels stay visible.
-import type { PixelImage, RgbaTile } from '@/lib/viz/image';
+import type { PixelImage, RgbaTile } from '@/lib/viz';
 import type { Point, Rect } from './geometry';
 import { pixelImageToRgba } from './pixels';
 

@@ -3,7 +3,7 @@
 import { useLayoutEffect, useRef } from 'react';
 import type { Box } from '@/lib/protocol/model';
 import type { FeatureVisResult } from '@/lib/protocol/results';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { pixelImageToRgba } from './pixels';
 import { ProgressBar } from './progress-bar';
 

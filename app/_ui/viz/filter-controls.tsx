@@ -1,6 +1,6 @@
 'use client';
 
-import type { TileNormalization } from '@/lib/viz/filters';
+import type { TileNormalization } from '@/lib/viz';
 
 const NORMALIZATIONS: { value: TileNormalization; label: string; hint: string }[] = [
   {

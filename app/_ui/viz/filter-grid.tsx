@@ -1,6 +1,6 @@
 'use client';
 
-import type { RgbaTile } from '@/lib/viz/image';
+import type { RgbaTile } from '@/lib/viz';
 import { TileCanvas } from './tile-canvas';
 
 export interface FilterGridProps {

@@ -1,5 +1,5 @@
 // Similarity matrix helpers: reordering, pointer-to-cell mapping, the filters in near-duplicate pairs.
-import type { SimilarFilters } from '@/lib/viz/filters';
+import type { SimilarFilters } from '@/lib/viz';
 
 /** The n×n matrix with rows and columns permuted: out[a][b] = matrix[order[a]][order[b]]. */
 export function permuteMatrix(matrix: ArrayLike<number>, n: number, order: readonly number[]): Float32Array {

@@ -1,8 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { FilterSimilarity, TileNormalization } from '@/lib/viz/filters';
-import type { RgbaTile } from '@/lib/viz/image';
+import type { FilterSimilarity, RgbaTile, TileNormalization } from '@/lib/viz';
 import { FilterControls } from './filter-controls';
 import { FilterGrid } from './filter-grid';
 import { duplicatePartners, identityOrder } from './filters-geometry';

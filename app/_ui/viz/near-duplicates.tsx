@@ -1,7 +1,6 @@
 'use client';
 
-import type { FilterSimilarity } from '@/lib/viz/filters';
-import type { RgbaTile } from '@/lib/viz/image';
+import type { FilterSimilarity, RgbaTile } from '@/lib/viz';
 import { TileCanvas } from './tile-canvas';
 
 const SHOWN = 12;

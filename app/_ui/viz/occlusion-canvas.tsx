@@ -10,8 +10,7 @@ import {
   useState,
 } from 'react';
 import { gridExtent } from '@/lib/protocol/occlusion-grid';
-import type { PixelImage } from '@/lib/viz/image';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
+import type { OcclusionMap, PixelImage } from '@/lib/viz';
 import { valuesToRgba } from './colour';
 import { drawScaled, pixelImageSource, pointerOnCanvas, rgbaSource, strokeBox } from './draw';
 import { boxToRect, canvasToInput, type Placement, type Point, type Size } from './geometry';

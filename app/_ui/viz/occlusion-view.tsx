@@ -3,8 +3,7 @@
 import { interpolateYlOrRd } from 'd3-scale-chromatic';
 import type { ComputeJobState } from '@/lib/protocol/compute';
 import { gridInputSize } from '@/lib/protocol/occlusion-grid';
-import type { PixelImage } from '@/lib/viz/image';
-import type { OcclusionApproximation, OcclusionMap } from '@/lib/viz/occlusion';
+import type { OcclusionApproximation, OcclusionMap, PixelImage } from '@/lib/viz';
 import { colourLut } from './colour';
 import { ColourBar } from './colour-bar';
 import { fitScale, type Point } from './geometry';

@@ -1,5 +1,5 @@
 // PixelImage (1, 3 or 4 interleaved channels) to the RGBA bytes ImageData wants.
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 
 export function pixelImageToRgba(image: PixelImage): Uint8ClampedArray {
   const { height, width, channels, data } = image;

@@ -2,7 +2,7 @@
 
 import { type KeyboardEvent, type PointerEvent, useCallback } from 'react';
 import type { LayerReceptiveField } from '@/lib/models/types';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { drawLines, drawScaled, pixelImageSource, pointerOnCanvas, strokeBox } from './draw';
 import { boxToRect, canvasToInput, type Placement, type Point, type Size } from './geometry';
 import {

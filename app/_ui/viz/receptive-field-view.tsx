@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import type { Box, LayerInfo, LayerReceptiveField } from '@/lib/models/types';
 import type { Neuron } from '@/lib/protocol/primitives';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { fitScale } from './geometry';
 import { LayerTable } from './layer-table';
 import { ReceptiveFieldCanvas } from './receptive-field-canvas';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
-import type { FilterSimilarity } from '@/lib/viz/filters';
+import type { FilterSimilarity } from '@/lib/viz';
 import { colourLut, cosineInterpolator, valuesToRgba } from './colour';
 import { ColourBar } from './colour-bar';
 import { drawLines, drawScaled, pointerOnCanvas, rgbaSource, strokeBox } from './draw';

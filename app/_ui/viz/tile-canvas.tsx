@@ -1,7 +1,7 @@
 'use client';
 
 import { useLayoutEffect, useRef } from 'react';
-import type { RgbaTile } from '@/lib/viz/image';
+import type { RgbaTile } from '@/lib/viz';
 
 /** A tiny RGBA tile (a filter, 1×1 to 11×11 px) blown up with hard pixel edges. */
 export function TileCanvas({ tile, size, label }: { tile: RgbaTile; size: number; label: string }) {

@@ -2,7 +2,7 @@
 
 import type { ComputeJobState } from '@/lib/protocol/compute';
 
-import type { ChannelTopActivations, TopActivatingResult } from '@/lib/viz/top-activating';
+import type { ChannelTopActivations, TopActivatingResult } from '@/lib/viz';
 import { ActivationThumbnail } from './activation-thumbnail';
 import type { Size } from './geometry';
 import { JobProgress } from './progress-bar';

@@ -10,7 +10,7 @@ import {
   ResultSourceBadge,
   TopActivatingView,
 } from '@/app/_ui/viz';
-import type { TileNormalization } from '@/lib/viz/filters';
+import type { TileNormalization } from '@/lib/viz';
 import { FIELDS, gradientImage, LAYERS, probeProbability, SIDE, syntheticOcclusionMap } from './synthetic';
 import { filterTiles, preferredTiles, similarityOf, syntheticFilterBank } from './synthetic-filters';
 import { syntheticImageUrl, syntheticTopActivating } from './synthetic-top-activating';

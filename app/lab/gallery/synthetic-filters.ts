@@ -1,4 +1,6 @@
 // Synthetic first-layer filters for the gallery, with planted near-duplicates.
+
+import type { RgbaTile } from '@/lib/viz';
 import {
   type FilterBank,
   type FilterSimilarity,
@@ -7,8 +9,7 @@ import {
   renderColourFilters,
   similarityOrder,
   type TileNormalization,
-} from '@/lib/viz/filters';
-import type { RgbaTile } from '@/lib/viz/image';
+} from '@/lib/viz';
 import { random } from './synthetic';
 
 /** 24 first-layer 5×5×3 filters: oriented edges and colour blobs, with a copy and a negated copy planted. */

@@ -1,6 +1,7 @@
 // Synthetic "neurons that fire" results for the gallery: SVG thumbnails and made-up activations.
-import { clipBox, neuronBox } from '@/lib/viz/receptive-field';
-import type { TopActivatingResult } from '@/lib/viz/top-activating';
+
+import type { TopActivatingResult } from '@/lib/viz';
+import { clipBox, neuronBox } from '@/lib/viz';
 import { FIELDS, random, SIDE } from './synthetic';
 
 const IMAGE_COUNT = 40;

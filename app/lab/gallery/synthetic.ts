@@ -2,9 +2,8 @@
 // Nothing here comes from a trained model.
 import type { LayerInfo } from '@/lib/models/types';
 import { seededRandom } from '@/lib/util/random';
-import type { PixelImage } from '@/lib/viz/image';
-import type { OcclusionMap } from '@/lib/viz/occlusion';
-import { layerReceptiveFields } from '@/lib/viz/receptive-field';
+import type { OcclusionMap, PixelImage } from '@/lib/viz';
+import { layerReceptiveFields } from '@/lib/viz';
 
 export const SIDE = 64;
 

@@ -133,7 +133,9 @@ describe.skipIf(!packsPresent)('ImageNet packs', () => {
     expect(fields.get('conv1')).toEqual({ size: [3, 3], jump: [2, 2], start: [0, 0] });
     expect(fields.get('conv_pw_13')?.jump).toEqual([32, 32]);
     expect(fields.get('conv_pw_13')?.size).toEqual([315, 315]); // the published value (Araujo et al., Distill 2019)
-    expect(neuronReceptiveField(mobile.layers, 'conv_pw_13', 3, 3).clipped).toEqual([0, 0, 224, 224]);
+    expect(neuronReceptiveField(mobile.layers, { layer: 'conv_pw_13', y: 3, x: 3 }).clipped).toEqual([
+      0, 0, 224, 224,
+    ]);
     mobile.dispose();
   });
 });
@@ -185,7 +187,7 @@ describe.skipIf(!packsPresent)('pack receptive fields match the empirical field'
       ];
       const measured = empiricalBoxes(tf, clone, name, neurons);
       neurons.forEach(([y, x], i) => {
-        const { box, clipped } = neuronReceptiveField(loaded.layers, name, y, x, fields);
+        const { box, clipped } = neuronReceptiveField(loaded.layers, { layer: name, y, x }, fields);
         const inside = box[0] >= 0 && box[1] >= 0 && box[2] <= height && box[3] <= width;
         if (!sameBox(measured[i], clipped))
           problems.push(`${name} (${y}, ${x}): empirical [${measured[i]}] vs [${clipped}]`);

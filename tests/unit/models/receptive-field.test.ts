@@ -65,7 +65,7 @@ describe('receptive-field arithmetic', () => {
     // dilation 2: effective kernel 5 on a grid of jump 2 adds 8; padding 2 moves the start by 4.
     expect(fields.get('c')).toEqual({ size: [13, 13], jump: [2, 2], start: [-5, -5] });
     expect(neuronBox(fields.get('c')!, 3, 0)).toEqual([1, -5, 14, 8]);
-    expect(neuronReceptiveField(layers, 'c', 0, 15)).toEqual({
+    expect(neuronReceptiveField(layers, { layer: 'c', y: 0, x: 15 })).toEqual({
       box: [-5, 25, 8, 38],
       clipped: [0, 25, 8, 32],
     });
@@ -98,13 +98,15 @@ describe('receptive-field arithmetic', () => {
     const layers = [input, branchA, branchB, concat, pool, dense];
     expect(receptiveFieldOf(layers, 'cat')).toEqual({ size: [5, 5], jump: [1, 1], start: [-2, -2] });
     expect(receptiveFieldOf(layers, 'fc')).toEqual({ size: [36, 36], jump: [0, 0], start: [-2, -2] });
-    expect(neuronReceptiveField(layers, 'fc', 0, 0).clipped).toEqual([0, 0, 32, 32]);
+    expect(neuronReceptiveField(layers, { layer: 'fc', y: 0, x: 0 }).clipped).toEqual([0, 0, 32, 32]);
   });
 
   it('names the problem for unknown layers and neurons outside the layer', () => {
     const layers = [input, conv('a', 'in', [30, 30, 8], 3, 1, 0)];
     expect(() => receptiveFieldOf(layers, 'nope')).toThrow(/unknown layer "nope"/);
-    expect(() => neuronReceptiveField(layers, 'a', 30, 0)).toThrow(/outside layer a, whose output is 30×30/);
+    expect(() => neuronReceptiveField(layers, { layer: 'a', y: 30, x: 0 })).toThrow(
+      /outside layer a, whose output is 30×30/,
+    );
   });
 
   it('clips boxes to the image, keeping empty boxes empty', () => {
@@ -157,7 +159,7 @@ function realPosition(
   const [h, w] = layer.outputShape;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const [y0, x0, y1, x1] = neuronReceptiveField(layers, layer.name, y, x, fields).clipped;
+      const [y0, x0, y1, x1] = neuronReceptiveField(layers, { layer: layer.name, y, x }, fields).clipped;
       if (y1 > y0 && x1 > x0) return [y, x];
     }
   }
@@ -190,7 +192,7 @@ function compareWithEmpirical(
     let real = 0;
     if (strictEdges) edgeChecked += neurons.length;
     neurons.forEach(([y, x], i) => {
-      const { box, clipped } = neuronReceptiveField(layers, layer.name, y, x, fields);
+      const { box, clipped } = neuronReceptiveField(layers, { layer: layer.name, y, x }, fields);
       const where = `${layer.name} (${layer.className}) neuron (${y}, ${x})`;
       const empirical = measured[i];
       const empiricalEmpty = empirical[2] <= empirical[0] || empirical[3] <= empirical[1];

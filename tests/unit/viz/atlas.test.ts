@@ -29,7 +29,12 @@ async function expectSameAsPlain(
 ): Promise<void> {
   for (const layer of layers) {
     const fields = layerReceptiveFieldOf(loaded, layer);
-    const plain = await topActivating(tf, loaded, images(), fields, { layer, k, batchSize: 5 });
+    const plain = await topActivating(tf, loaded, images(), {
+      receptiveFieldOf: fields,
+      layer,
+      k,
+      batchSize: 5,
+    });
     expect(queryAtlas(atlas, { layer, k }, fields)).toEqual(plain);
   }
 }

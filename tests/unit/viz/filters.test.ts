@@ -6,7 +6,6 @@ import {
   meanOverInputChannels,
   preferredInputs,
   readFilterBank,
-  renderChannelTiles,
   renderColourFilters,
   renderMeanTiles,
   similarityOrder,
@@ -117,10 +116,6 @@ describe('filters', () => {
     expect(shared[2].data[3 * 4]).toBe(0);
     expect(shared[0].data[0]).toBe(Math.round((3 / 9) * 255));
 
-    const channelTiles = renderChannelTiles(bank, 3, 'per-filter');
-    expect(channelTiles).toHaveLength(3);
-    expect(channelTiles[1].data[0]).toBe(255);
-    expect(channelTiles[0].data[0]).toBe(0);
     const means = meanOverInputChannels(bank);
     expect(Array.from(means[0])).toEqual([0, 1 / 3, 2 / 3, 1].map((v) => Math.fround(v)));
     expect(renderMeanTiles(bank, 'shared')).toHaveLength(4);

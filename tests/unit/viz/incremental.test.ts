@@ -290,9 +290,9 @@ describe('approximate occlusion modes', () => {
   });
 
   it('picks a coarse grid of at most 64 cells on the fine grid', () => {
-    expect(coarseStrideFor({ height: 224, width: 224 }, 32, 8)).toBe(32);
-    expect(coarseStrideFor({ height: 224, width: 224 }, 8, 4)).toBe(28);
-    expect(coarseStrideFor({ height: 28, width: 28 }, 8, 4)).toBeUndefined();
+    expect(coarseStrideFor({ height: 224, width: 224 }, { patch: 32, stride: 8 })).toBe(32);
+    expect(coarseStrideFor({ height: 224, width: 224 }, { patch: 8, stride: 4 })).toBe(28);
+    expect(coarseStrideFor({ height: 28, width: 28 }, { patch: 8, stride: 4 })).toBeUndefined();
   });
 
   it.skipIf(!hasPacks)('stays within the stated error on a pack model (wasm)', async () => {

@@ -32,7 +32,7 @@ describe('adaptive drill-down', () => {
   it('computes every cell once with a zero threshold: the exact map', async () => {
     const truth = field(11, 13);
     const { calls, dropsOf } = counting(truth);
-    const { drop, computed } = await drillDown(11, 13, { step: 4, threshold: 0 }, dropsOf);
+    const { drop, computed } = await drillDown(dropsOf, { rows: 11, cols: 13, step: 4, threshold: 0 });
     expect(Array.from(drop)).toEqual(Array.from(truth));
     expect(computed.every((c) => c === 1)).toBe(true);
     const all = calls.flat();
@@ -43,9 +43,13 @@ describe('adaptive drill-down', () => {
     const truth = field(11, 13);
     const { dropsOf } = counting(truth);
     const levels: number[] = [];
-    const { drop, computed } = await drillDown(11, 13, { step: 2, threshold: 0.05 }, dropsOf, (l) =>
-      levels.push(l.step),
-    );
+    const { drop, computed } = await drillDown(dropsOf, {
+      rows: 11,
+      cols: 13,
+      step: 2,
+      threshold: 0.05,
+      onLevel: (l) => levels.push(l.step),
+    });
     expect(levels).toEqual([2, 1]);
     // Cells on the coarse lines are exact; the peak's neighbourhood is computed, far corners interpolated.
     expect(drop[3 * 13 + 8]).toBe(truth[3 * 13 + 8]);
@@ -68,7 +72,7 @@ describe('adaptive drill-down', () => {
     const known = new Map(
       [0, 4, 8].flatMap((r) => [0, 4, 8].map((c) => [r * 9 + c, truth[r * 9 + c]] as const)),
     );
-    await drillDown(9, 9, { step: 2, threshold: 0 }, dropsOf, undefined, { known });
+    await drillDown(dropsOf, { rows: 9, cols: 9, step: 2, threshold: 0, known });
     const all = calls.flat();
     expect(all.some((c) => known.has(c))).toBe(false);
     expect(all.length).toBe(81 - known.size);
@@ -76,7 +80,7 @@ describe('adaptive drill-down', () => {
 
   it('refuses a step that is not a power of two', async () => {
     await expect(
-      drillDown(5, 5, { step: 3, threshold: 0 }, async (c) => new Float32Array(c.length)),
+      drillDown(async (c) => new Float32Array(c.length), { rows: 5, cols: 5, step: 3, threshold: 0 }),
     ).rejects.toThrow(/power of two/);
   });
 });

@@ -124,7 +124,7 @@ describe('occlusion', () => {
   it('blurs like a direct 2-D Gaussian with clamped edges', () => {
     const px = Float32Array.from(image.data);
     const sigma = 1.2;
-    const out = gaussianBlur(px, H, W, 1, sigma);
+    const out = gaussianBlur({ height: H, width: W, channels: 1, data: px }, sigma);
     const r = Math.ceil(3 * sigma);
     const g = (d: number) => Math.exp(-(d * d) / (2 * sigma * sigma));
     let norm = 0;
@@ -141,7 +141,10 @@ describe('occlusion', () => {
       }
       expect(out[y * W + x]).toBeCloseTo(acc / (norm * norm), 3);
     }
-    const flat = gaussianBlur(new Float32Array(H * W).fill(77), H, W, 1, 2);
+    const flat = gaussianBlur(
+      { height: H, width: W, channels: 1, data: new Float32Array(H * W).fill(77) },
+      2,
+    );
     for (const v of flat) expect(v).toBeCloseTo(77, 4);
   });
 
@@ -169,10 +172,17 @@ describe('occlusion', () => {
 
   it('answers a single patch, also one hanging over the border', async () => {
     const map = await occlusionMap(tf, loaded, image, { patch: 2, stride: 1, fill: 'zero' });
-    const p = await occludedProbability(tf, loaded, image, 3, 2, 2, 'zero', 0);
-    expect(p).toBeCloseTo(map.prob[3 * map.cols + 2], 6);
-    const edge = await occludedProbability(tf, loaded, image, 5, 4, 3, 'zero', 0);
-    expect(edge).toBeCloseTo(
+    const probe = await occludedProbability(tf, loaded, image, { y: 3, x: 2, patch: 2, fill: 'zero' });
+    expect(probe.classIndex).toBe(map.classIndex);
+    expect(probe.prob).toBeCloseTo(map.prob[3 * map.cols + 2], 6);
+    const edge = await occludedProbability(tf, loaded, image, {
+      y: 5,
+      x: 4,
+      patch: 3,
+      fill: 'zero',
+      classIndex: 0,
+    });
+    expect(edge.prob).toBeCloseTo(
       expectedProb(5, 4, 3, () => 0),
       5,
     );

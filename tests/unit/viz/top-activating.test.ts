@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '@/lib/models/types';
 import type { SourceImage } from '@/lib/viz/top-activating';
-import { layerReceptiveFieldOf, topActivating } from '@/lib/viz/top-activating';
+import { topActivating } from '@/lib/viz/top-activating';
 import { TopK } from '@/lib/viz/top-k';
 import { failOnTensorLeaks, hasPacks, manifestFor, tf, useBackend, wrap } from './helpers';
 
@@ -46,7 +46,8 @@ describe('top-activating images', () => {
     const loaded = identityNet();
     const before = tf.memory().numTensors;
     const progress: number[] = [];
-    const result = await topActivating(tf, loaded, images(), unitBox, {
+    const result = await topActivating(tf, loaded, images(), {
+      receptiveFieldOf: unitBox,
       layer: 'conv',
       k: 4,
       batchSize: 3,
@@ -84,8 +85,14 @@ describe('top-activating images', () => {
 
   it('gives the same answer for any batch size, a subset of channels and an async source', async () => {
     const loaded = identityNet();
-    const all = await topActivating(tf, loaded, images(), unitBox, { layer: 'conv', k: 3, batchSize: 1 });
-    const sub = await topActivating(tf, loaded, slowly(images()), unitBox, {
+    const all = await topActivating(tf, loaded, images(), {
+      receptiveFieldOf: unitBox,
+      layer: 'conv',
+      k: 3,
+      batchSize: 1,
+    });
+    const sub = await topActivating(tf, loaded, slowly(images()), {
+      receptiveFieldOf: unitBox,
       layer: 'conv',
       k: 3,
       batchSize: 4,
@@ -95,7 +102,7 @@ describe('top-activating images', () => {
     expect(sub.channels[1].top).toEqual(all.channels[0].top);
     expect(sub.channels[0].top).toEqual(all.channels[1].top);
     await expect(
-      topActivating(tf, loaded, images(), unitBox, { layer: 'conv', k: 3, channels: [2] }),
+      topActivating(tf, loaded, images(), { receptiveFieldOf: unitBox, layer: 'conv', k: 3, channels: [2] }),
     ).rejects.toThrow(RangeError);
     loaded.dispose();
   });
@@ -103,7 +110,8 @@ describe('top-activating images', () => {
   it('stops when aborted mid-run', async () => {
     const loaded = identityNet();
     const controller = new AbortController();
-    const run = topActivating(tf, loaded, slowly(images()), unitBox, {
+    const run = topActivating(tf, loaded, slowly(images()), {
+      receptiveFieldOf: unitBox,
       layer: 'conv',
       k: 2,
       batchSize: 2,
@@ -149,7 +157,7 @@ describe('top-activating images', () => {
     );
     const before = tf.memory().numTensors;
     const layer = 'conv_pw_3_relu';
-    const result = await topActivating(tf, loaded, images, layerReceptiveFieldOf(loaded, layer), {
+    const result = await topActivating(tf, loaded, images, {
       layer,
       channels: [0, 7, 31],
       k: 2,
@@ -167,7 +175,7 @@ describe('top-activating images', () => {
           best = Math.max(best, maps.data[p * maps.channels + channel]);
         expect(entry.value).toBeCloseTo(best, 4);
         expect(maps.data[(entry.y * maps.width + entry.x) * maps.channels + channel]).toBeCloseTo(best, 4);
-        const field = neuronReceptiveField(loaded.layers, layer, entry.y, entry.x);
+        const field = neuronReceptiveField(loaded.layers, { layer, y: entry.y, x: entry.x });
         expect(entry.box).toEqual(field.box);
         expect(entry.clippedBox).toEqual(field.clipped);
       }

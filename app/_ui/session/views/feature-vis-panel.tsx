@@ -7,7 +7,7 @@ import type { Box, LayerInfo } from '@/lib/protocol/model';
 import type { Neuron } from '@/lib/protocol/primitives';
 import { featureVisRequests } from '@/lib/session/shared-view';
 import type { SessionState } from '@/lib/session/state';
-import { layerReceptiveFields, neuronBox } from '@/lib/viz/receptive-field';
+import { layerReceptiveFields, neuronBox } from '@/lib/viz';
 import { useComputed } from '../../compute/use-computed';
 import { ResultSourceBadge, TopActivatingView } from '../../viz';
 import { FeatureVisView } from '../../viz/feature-vis-view';

@@ -4,7 +4,7 @@ import type { ModelInfoResult } from '@/lib/compute/types';
 import { clampProbe, fitOcclusion } from '@/lib/protocol/occlusion-grid';
 import { occlusionRequests } from '@/lib/session/shared-view';
 import type { SessionState } from '@/lib/session/state';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { useComputed } from '../../compute/use-computed';
 import { OcclusionView } from '../../viz';
 import type { Dispatch } from '../dispatch';

@@ -3,8 +3,8 @@
 import { useMemo } from 'react';
 import type { ModelInfoResult } from '@/lib/compute/types';
 import type { SessionState } from '@/lib/session/state';
-import type { PixelImage } from '@/lib/viz/image';
-import { layerReceptiveFields } from '@/lib/viz/receptive-field';
+import type { PixelImage } from '@/lib/viz';
+import { layerReceptiveFields } from '@/lib/viz';
 import { ReceptiveFieldView } from '../../viz';
 import type { Dispatch } from '../dispatch';
 import { PinnedNeurons } from './pinned-neurons';
