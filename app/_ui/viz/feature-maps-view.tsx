@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { LayerInfo, LayerReceptiveField } from '@/lib/models/types';
 import type { Neuron } from '@/lib/protocol/primitives';
 import type { FeatureMaps } from '@/lib/protocol/results';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { formatActivation } from './activation-thumbnail';
 import { FeatureMapCanvas } from './feature-map-canvas';
 import { channelArgmax, channelPeaks, channelTile, strongestFirst } from './feature-map-tiles';
