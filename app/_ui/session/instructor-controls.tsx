@@ -1,7 +1,9 @@
 'use client';
 
-import { type ChangeEvent, useState } from 'react';
 import type { SessionState } from '@/lib/session/state';
+import { ImageUpload } from '../forms/image-upload';
+import { ModelUpload } from '../forms/model-upload';
+import { useImageName } from '../forms/use-image-name';
 import { AnotherDeviceButton } from './another-device-button';
 import { type Catalog, imageSetsFor } from './catalog';
 import type { Dispatch } from './dispatch';
@@ -18,42 +20,9 @@ export function InstructorControls({
   catalog: Catalog;
   dispatch: Dispatch;
 }) {
-  const [uploadError, setUploadError] = useState<string | null>(null);
+  const imageName = useImageName(state.imageId);
   const sets = imageSetsFor(state.modelId, catalog.sets).single;
   const images = catalog.sets.filter((s) => sets.includes(s.id));
-
-  async function upload(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (!file) return;
-    setUploadError(null);
-    const res = await fetch(`/api/images?name=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      headers: { 'content-type': file.type },
-      body: file,
-    });
-    const body = await res.json();
-    if (!res.ok) return setUploadError(body.error?.message ?? `upload failed (${res.status})`);
-    catalog.reload();
-    dispatch({ type: 'image.set', imageId: body.id });
-  }
-
-  async function uploadModel(event: ChangeEvent<HTMLInputElement>) {
-    const files = [...(event.target.files ?? [])];
-    event.target.value = '';
-    if (files.length === 0) return;
-    setUploadError(null);
-    const form = new FormData();
-    for (const file of files) {
-      const field = file.name === 'model.json' || file.name === 'manifest.json' ? file.name : 'weights';
-      form.append(field, file, file.name);
-    }
-    const res = await fetch('/api/models', { method: 'POST', body: form });
-    const body = await res.json();
-    if (!res.ok) return setUploadError(body.error?.message ?? `model upload failed (${res.status})`);
-    catalog.reload();
-    dispatch({ type: 'model.set', modelId: body.id });
-  }
 
   return (
     <section
@@ -88,9 +57,7 @@ export function InstructorControls({
         >
           {state.imageId === null && <option value="">choose an image</option>}
           {state.imageId && !images.some((set) => set.images.some((img) => img.id === state.imageId)) && (
-            <option value={state.imageId}>
-              {state.imageId.startsWith('uploads/') ? 'your upload' : state.imageId}
-            </option>
+            <option value={state.imageId}>{imageName ?? state.imageId}</option>
           )}
           {images.map((set) => (
             <optgroup key={set.id} label={set.name}>
@@ -103,32 +70,18 @@ export function InstructorControls({
           ))}
         </select>
       </label>
-      <label className="block">
-        <span className="text-slate-600">Upload a JPEG or PNG (up to 8 MiB)</span>
-        <input
-          type="file"
-          accept="image/jpeg,image/png"
-          onChange={upload}
-          className="mt-1 block w-full text-xs"
-        />
-      </label>
-      <label className="block">
-        <span className="text-slate-600">
-          Upload a model: model.json, its weight files, optionally manifest.json
-        </span>
-        <input
-          type="file"
-          multiple
-          accept=".json,.bin,application/json,application/octet-stream"
-          onChange={uploadModel}
-          className="mt-1 block w-full text-xs"
-        />
-      </label>
-      {uploadError && (
-        <p role="alert" className="text-red-700">
-          {uploadError}
-        </p>
-      )}
+      <ImageUpload
+        onUploaded={(image) => {
+          catalog.reload();
+          dispatch({ type: 'image.set', imageId: image.id });
+        }}
+      />
+      <ModelUpload
+        onUploaded={(model) => {
+          catalog.reload();
+          dispatch({ type: 'model.set', modelId: model.id });
+        }}
+      />
       <AnotherDeviceButton joinCode={joinCode} />
       <fieldset className="flex gap-3">
         <legend className="text-slate-600">Compute results</legend>
