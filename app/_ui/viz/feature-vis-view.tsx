@@ -1,6 +1,7 @@
 'use client';
 
 import { useLayoutEffect, useRef } from 'react';
+import { fnv1a32Bytes } from '@/lib/protocol/hash';
 import type { Box } from '@/lib/protocol/model';
 import type { FeatureVisResult } from '@/lib/protocol/results';
 import type { PixelImage } from '@/lib/viz';
@@ -21,7 +22,13 @@ export interface FeatureVisViewProps {
 /** Images optimised to excite a neuron, forming step by step, with the objective each reaches. */
 export function FeatureVisView({ result, running, box, size = 224 }: FeatureVisViewProps) {
   return (
-    <section data-testid="feature-vis-view" aria-label="Feature visualisation" className="space-y-3">
+    <section
+      data-testid="feature-vis-view"
+      data-step={result?.step}
+      data-steps={result?.steps}
+      aria-label="Feature visualisation"
+      className="space-y-3"
+    >
       {result ? (
         <p className="text-sm text-slate-700" data-testid="feature-vis-step">
           Step {result.step} of {result.steps}
@@ -84,6 +91,8 @@ function PixelCanvas({
         height={image.height}
         role="img"
         aria-label={label}
+        // A fingerprint of the pixels, so a browser test can compare images from two computers cheaply.
+        data-checksum={fnv1a32Bytes(image.data).toString(16).padStart(8, '0')}
         className="block h-full w-full bg-slate-200"
         style={{ imageRendering: image.width < 64 ? 'pixelated' : 'auto' }}
       />
