@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EncodedResult } from './codec';
 import { canonicalJson, fnv1a64, type JsonValue } from './hash';
 import {
+  featureVisObjectiveSchema,
   imageIdSchema,
   layerNameSchema,
   modelIdSchema,
@@ -47,22 +48,6 @@ export const probeRequestSchema = z.object({
   y: cell,
   x: cell,
 });
-
-const unitIndex = z.number().int().min(0).max(100_000);
-
-/** What a feature visualisation excites: a channel's mean over positions, one neuron, or a class logit. */
-export const featureVisObjectiveSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('channel'), layer: layerNameSchema, channel: unitIndex }),
-  z.object({
-    kind: z.literal('neuron'),
-    layer: layerNameSchema,
-    channel: unitIndex,
-    y: unitIndex,
-    x: unitIndex,
-  }),
-  z.object({ kind: z.literal('class'), classIndex: unitIndex }),
-]);
-export type FeatureVisObjective = z.infer<typeof featureVisObjectiveSchema>;
 
 /** How a feature visualisation is optimised (docs/viz.md); the caps bound one request's work (docs/limits.md). */
 export const featureVisParamsSchema = z.object({

@@ -65,3 +65,11 @@ export type ComputeBackendName = z.infer<typeof computeBackendSchema>;
 const index = z.number().int().min(0).max(100_000);
 export const neuronSchema = z.object({ layer: layerNameSchema, channel: index, y: index, x: index });
 export type Neuron = z.infer<typeof neuronSchema>;
+
+/** What a feature visualisation excites: a channel's mean over positions, one neuron, or a class logit. */
+export const featureVisObjectiveSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('channel'), layer: layerNameSchema, channel: index }),
+  z.object({ kind: z.literal('neuron'), ...neuronSchema.shape }),
+  z.object({ kind: z.literal('class'), classIndex: index }),
+]);
+export type FeatureVisObjective = z.infer<typeof featureVisObjectiveSchema>;

@@ -1,7 +1,6 @@
 // What each kind of compute request produces: the same shapes on the server, in browsers and in replays.
-import type { FeatureVisObjective } from './compute';
 import type { Box, LayerInfo, ModelManifest } from './model';
-import type { OcclusionMode } from './primitives';
+import type { FeatureVisObjective, OcclusionMode } from './primitives';
 
 /** An RGBA image, e.g. one filter drawn as a tile; feeds ImageData or sharp's raw input directly. */
 export interface RgbaTile {
