@@ -9,13 +9,17 @@ export function ExerciseHeader({
   exercise,
   state,
   label,
+  now: fixedNow,
 }: {
   exercise: ExerciseState;
   state: SessionState;
   label: string;
+  /** A replay's clock (ms since 1970); absent: this browser's. */
+  now?: number;
 }) {
   const open = exercise.phase === 'open';
-  const now = useNow(500, open);
+  const liveNow = useNow(500, open && fixedNow === undefined);
+  const now = fixedNow ?? liveNow;
   const remaining = Date.parse(exercise.deadline) - now;
   const students = Object.values(state.participants).filter((p) => p.role === 'student').length;
   const { task } = exercise;

@@ -31,12 +31,16 @@ export function ExercisePanel({
   role,
   participantId,
   dispatch,
+  now: replayNow,
 }: {
   exercise: ExerciseState;
   state: SessionState;
-  role: Role | null;
+  /** Absent in a replay: nobody's seat. */
+  role?: Role | null;
   participantId: string | null;
   dispatch: Dispatch | undefined;
+  /** In a replay: the recording's clock (ms since 1970). The panel then shows every score, as a record. */
+  now?: number;
 }) {
   const { task } = exercise;
   const info = useComputed({ kind: 'model-info', modelId: task.modelId });
@@ -48,7 +52,9 @@ export function ExercisePanel({
     : (manifest?.inputSize ?? (grid ? gridInputSize(grid) : { height: 28, width: 28 }));
   const { label, cleanProb } = useTarget(task, manifest?.labels ?? []);
   const student = role === 'student' && participantId !== null ? participantId : null;
-  const now = useNow(500, exercise.phase === 'open');
+  const replay = replayNow !== undefined;
+  const liveNow = useNow(500, exercise.phase === 'open' && !replay);
+  const now = replayNow ?? liveNow;
   const closed = exercise.phase !== 'open' || now > Date.parse(exercise.deadline);
   const revealed = exercise.phase === 'revealed';
   // Each exercise gets fresh answer widgets (their local painting or guess).
@@ -63,7 +69,7 @@ export function ExercisePanel({
       aria-label="Exercise"
       className="space-y-5 rounded-xl border-2 border-indigo-200 bg-white p-4 sm:p-6"
     >
-      <ExerciseHeader exercise={exercise} state={state} label={label} />
+      <ExerciseHeader exercise={exercise} state={state} label={label} now={replayNow} />
       {task.kind === 'probe' && (
         <div className="flex flex-wrap items-center gap-6">
           <CellCanvas
@@ -121,6 +127,17 @@ export function ExercisePanel({
       )}
       {revealed && exercise.leaderboard && (
         <LeaderboardTable exercise={exercise} participants={state.participants} highlight={student} />
+      )}
+      {revealed && replay && (
+        <LeaderboardTable
+          exercise={exercise}
+          participants={state.participants}
+          highlight={null}
+          title="Every score"
+          note="In the session each student saw their own score; the leaderboard, when shown, left out zeros."
+          hideZero={false}
+          testId="exercise-scores"
+        />
       )}
       {role === 'instructor' && <InstructorBar exercise={exercise} dispatch={dispatch} />}
     </section>

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { formatPercent } from '@/lib/exercises/cells';
 import { leaderboard } from '@/lib/exercises/leaderboard';
 import type { ExerciseState } from '@/lib/exercises/state';
@@ -7,26 +8,36 @@ export function LeaderboardTable({
   exercise,
   participants,
   highlight,
+  title = 'Leaderboard',
+  note,
+  hideZero = true,
+  testId = 'leaderboard',
 }: {
   exercise: ExerciseState;
   participants: SessionState['participants'];
   highlight: string | null;
+  title?: string;
+  note?: string;
+  /** The class's leaderboard leaves zero scores out: it shows who did well without naming who missed. */
+  hideZero?: boolean;
+  testId?: string;
 }) {
-  // Zero scores are left out: the board shows who did well without naming who missed.
-  const rows = leaderboard(exercise.results, participants, { hideZero: true });
+  const headingId = useId();
+  const rows = leaderboard(exercise.results, participants, { hideZero });
   const zeros = exercise.results.length - rows.length;
   const details = new Map(exercise.results.map((r) => [r.participantId, r.score]));
   return (
-    <section aria-labelledby="leaderboard-heading" className="rounded-xl border border-slate-200 p-4">
-      <h3 id="leaderboard-heading" className="font-semibold text-slate-900">
-        Leaderboard
+    <section aria-labelledby={headingId} className="rounded-xl border border-slate-200 p-4">
+      <h3 id={headingId} className="font-semibold text-slate-900">
+        {title}
       </h3>
+      {note && <p className="text-sm text-slate-600">{note}</p>}
       {exercise.results.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">Nobody answered.</p>
       ) : rows.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">No answer scored above 0 this time.</p>
       ) : (
-        <table data-testid="leaderboard" className="mt-2 w-full max-w-lg text-left text-sm">
+        <table data-testid={testId} className="mt-2 w-full max-w-lg text-left text-sm">
           <thead className="text-slate-500">
             <tr>
               <th className="py-1 pr-3 font-medium">#</th>
@@ -43,7 +54,7 @@ export function LeaderboardTable({
               return (
                 <tr
                   key={row.participantId}
-                  data-testid="leaderboard-row"
+                  data-testid={`${testId}-row`}
                   className={row.participantId === highlight ? 'bg-cyan-50 font-semibold' : ''}
                 >
                   <td className="py-1 pr-3 tabular-nums">{row.rank}</td>

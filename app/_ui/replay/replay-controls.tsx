@@ -1,15 +1,22 @@
 'use client';
 
-import { formatTime, type Marker, SPEEDS } from './timeline';
+import { useState } from 'react';
+import { IDLE_GAP_MS, IDLE_KEPT_MS } from './idle';
+import { MarkerLabel } from './marker-label';
+import { formatTime, groupMarkers, type Marker, type MarkerGroup, type MarkerKind, SPEEDS } from './timeline';
 import type { usePlayback } from './use-playback';
 
-const MARKER_COLOURS: Record<Marker['kind'], string> = {
-  view: 'bg-indigo-500',
+export const MARKER_COLOURS: Record<MarkerKind, string> = {
+  view: 'bg-indigo-600',
   exercise: 'bg-amber-500',
-  join: 'bg-emerald-500',
-  model: 'bg-rose-500',
-  image: 'bg-sky-500',
+  upload: 'bg-fuchsia-600',
+  join: 'bg-emerald-600',
+  model: 'bg-rose-600',
+  image: 'bg-sky-600',
 };
+
+/** Groups closer than this share of the bar are one button (a marker is about 1% of a 1000 px bar wide). */
+const GROUP_SHARE = 0.02;
 
 export function ReplayControls({
   playback,
@@ -25,6 +32,14 @@ export function ReplayControls({
   total: number;
 }) {
   const span = Math.max(duration, 1);
+  const groups = groupMarkers(markers, span * GROUP_SHARE);
+  const [open, setOpen] = useState<MarkerGroup | null>(null);
+
+  const jump = (group: MarkerGroup) => {
+    playback.seek(group.t);
+    setOpen(group.markers.length > 1 && open?.t !== group.t ? group : null);
+  };
+
   return (
     <section aria-label="Playback" className="mt-4 space-y-2 rounded-xl border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -36,7 +51,7 @@ export function ReplayControls({
           {playback.playing ? 'Pause' : 'Play'}
         </button>
         <label className="flex items-center gap-1 text-sm">
-          <span className="text-slate-600">Speed</span>
+          <span className="text-slate-700">Speed</span>
           <select
             aria-label="Speed"
             value={playback.speed}
@@ -50,22 +65,33 @@ export function ReplayControls({
             ))}
           </select>
         </label>
+        <label
+          className="flex items-center gap-1.5 text-sm text-slate-700"
+          title={`Stretches over ${IDLE_GAP_MS / 1000} s with nothing recorded play in ${IDLE_KEPT_MS / 1000} s`}
+        >
+          <input
+            type="checkbox"
+            data-testid="skip-idle"
+            checked={playback.skipIdle}
+            onChange={(e) => playback.setSkipIdle(e.target.checked)}
+          />
+          Skip idle
+        </label>
         <span className="font-mono text-sm tabular-nums" data-testid="replay-position" data-seq={seq}>
           {formatTime(playback.t)} / {formatTime(duration)} · event {seq} of {total}
         </span>
+        <span
+          className="text-sm text-slate-700"
+          data-testid="replay-play-duration"
+          data-ms={Math.round(playback.playDuration)}
+        >
+          plays in {formatTime(playback.playDuration)} at {playback.speed}×
+        </span>
       </div>
-      <div className="relative pt-4">
-        <div className="absolute inset-x-0 top-0 h-3">
-          {markers.map((m) => (
-            <button
-              key={m.seq}
-              type="button"
-              title={`${formatTime(m.t)} ${m.label}`}
-              aria-label={`Jump to ${m.label} at ${formatTime(m.t)}`}
-              onClick={() => playback.seek(m.t)}
-              className={`absolute top-0 h-3 w-1.5 -translate-x-1/2 rounded-sm ${MARKER_COLOURS[m.kind]}`}
-              style={{ left: `${(m.t / span) * 100}%` }}
-            />
+      <div className="relative pt-5">
+        <div className="absolute inset-x-0 top-0 h-4">
+          {groups.map((group) => (
+            <MarkerButton key={group.markers[0].seq} group={group} span={span} onClick={() => jump(group)} />
           ))}
         </div>
         <input
@@ -79,7 +105,30 @@ export function ReplayControls({
           className="w-full"
         />
       </div>
-      <ul className="flex flex-wrap gap-3 text-xs text-slate-600">
+      {open && (
+        <div
+          data-testid="marker-group"
+          className="rounded-md border border-slate-200 bg-slate-50 p-2 text-sm"
+        >
+          <p className="text-slate-700">
+            {open.markers.length} moments at {formatTime(open.t)}:
+          </p>
+          <ul className="mt-1 flex flex-wrap gap-2">
+            {open.markers.map((m) => (
+              <li key={m.seq}>
+                <button
+                  type="button"
+                  onClick={() => playback.seek(m.t)}
+                  className="rounded border border-slate-300 bg-white px-2 py-0.5 hover:bg-slate-100"
+                >
+                  {formatTime(m.t)} <MarkerLabel marker={m} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <ul className="flex flex-wrap gap-3 text-xs text-slate-700">
         {Object.entries(MARKER_COLOURS).map(([kind, colour]) => (
           <li key={kind} className="flex items-center gap-1">
             <span className={`inline-block h-2 w-2 rounded-sm ${colour}`} /> {kind}
@@ -87,5 +136,28 @@ export function ReplayControls({
         ))}
       </ul>
     </section>
+  );
+}
+
+function MarkerButton({ group, span, onClick }: { group: MarkerGroup; span: number; onClick: () => void }) {
+  const [first] = group.markers;
+  const many = group.markers.length > 1;
+  const what = many ? `${group.markers.length} moments` : first.label;
+  return (
+    <button
+      type="button"
+      data-testid="replay-marker"
+      data-count={group.markers.length}
+      data-kinds={[...new Set(group.markers.map((m) => m.kind))].join(',')}
+      title={`${formatTime(group.t)} ${group.markers.map((m) => m.label).join(' · ')}`}
+      aria-label={`Jump to ${what} at ${formatTime(group.t)}`}
+      onClick={onClick}
+      className={`absolute top-0 flex h-4 min-w-2 -translate-x-1/2 items-center justify-center rounded-sm px-0.5 text-[10px] font-semibold leading-none text-white ${
+        MARKER_COLOURS[first.kind]
+      }`}
+      style={{ left: `${(group.t / span) * 100}%` }}
+    >
+      {many ? group.markers.length : ''}
+    </button>
   );
 }

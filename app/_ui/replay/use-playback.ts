@@ -1,12 +1,19 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { PlayClock } from './idle';
 
-/** A play head over [0, duration] ms that advances at `speed` while playing. */
-export function usePlayback(duration: number) {
+/**
+ * A play head over the recording (ms from its first event) that advances at `speed` while playing; with
+ * "skip idle", through the play clock that shortens idle stretches.
+ */
+export function usePlayback(times: readonly number[]) {
   const [t, setT] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
+  const [skipIdle, setSkipIdle] = useState(true);
+  const clock = useMemo(() => new PlayClock(times, skipIdle), [times, skipIdle]);
+  const duration = times.at(-1) ?? 0;
   const last = useRef<number | null>(null);
 
   useEffect(() => {
@@ -18,20 +25,27 @@ export function usePlayback(duration: number) {
       const elapsed = last.current === null ? 0 : now - last.current;
       last.current = now;
       setT((current) => {
-        const next = Math.min(duration, current + elapsed * speed);
+        const next = Math.min(duration, clock.fromPlay(clock.toPlay(current) + elapsed * speed));
         if (next >= duration) setPlaying(false);
-        return next;
+        // Never backwards: fromPlay lands inside a skipped stretch at its far side.
+        return Math.max(current, next);
       });
       frame = requestAnimationFrame(step);
     });
     return () => cancelAnimationFrame(frame);
-  }, [playing, speed, duration]);
+  }, [playing, speed, duration, clock]);
 
   return {
     t,
     playing,
     speed,
     setSpeed,
+    skipIdle,
+    setSkipIdle,
+    /** How long the rest of the recording plays from here, at this speed. */
+    remaining: (clock.duration - clock.toPlay(t)) / speed,
+    /** How long the whole recording plays at this speed. */
+    playDuration: clock.duration / speed,
     seek: (to: number) => setT(Math.max(0, Math.min(duration, to))),
     toggle: () => {
       if (!playing && t >= duration) setT(0);
