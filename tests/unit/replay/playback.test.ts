@@ -58,7 +58,10 @@ describe('markers', () => {
   const marker = (t: number, seq: number): Marker => ({ seq, t, kind: 'view', label: `m${seq}` });
 
   it('groups markers that would overlap, keeping the others apart', () => {
-    const groups = groupMarkers([marker(0, 1), marker(5, 2), marker(9, 3), marker(30, 4), marker(100, 5)], 10);
+    const groups = groupMarkers(
+      [marker(0, 1), marker(5, 2), marker(9, 3), marker(30, 4), marker(100, 5)],
+      10,
+    );
     expect(groups.map((g) => [g.t, g.markers.map((m) => m.seq)])).toEqual([
       [0, [1, 2, 3]],
       [30, [4]],
