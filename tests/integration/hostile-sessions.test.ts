@@ -294,6 +294,7 @@ describe('a hostile student', () => {
       backend: 'wasm',
       following: 'exploring',
       view: 'filters',
+      screenWidth: null,
     });
     explorer.close();
     await expect
