@@ -8,23 +8,13 @@ import type { CreateSessionResult } from '@/lib/protocol/http';
 import { fold } from '@/lib/session/reducer';
 import type { OcclusionMap } from '@/lib/viz';
 import { SessionStore } from '@/server/session/store';
+import { occlusionTask as defaultOcclusionTask } from '../helpers/exercise-tasks';
 import { startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
 const IMAGE = 'mnist/001-7.png';
 /** The built-in digits CNN (28×28) with the session's default occlusion: patch 8, stride 4, a 6×6 grid. */
-const occlusionTask: OcclusionTask = {
-  kind: 'occlusion',
-  modelId: 'mnist-cnn',
-  imageId: IMAGE,
-  patch: 8,
-  stride: 4,
-  fill: 'grey',
-  classIndex: null,
-  rows: 6,
-  cols: 6,
-  topN: 5,
-};
+const occlusionTask = defaultOcclusionTask({ imageId: IMAGE });
 const probeTask: ProbeTask = {
   kind: 'probe',
   modelId: 'mnist-cnn',

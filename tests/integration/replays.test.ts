@@ -4,6 +4,7 @@ import type { CreateSessionResult, HttpErrorBody } from '@/lib/protocol/http';
 import type { ReplayLog, ReplayShare, SessionExport, SessionListing } from '@/lib/protocol/replay';
 import { reduce } from '@/lib/session/reducer';
 import { initialState, type SessionState } from '@/lib/session/state';
+import { occlusionTask } from '../helpers/exercise-tasks';
 import { pick, seededRandom } from '../helpers/random';
 import { startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
@@ -124,18 +125,7 @@ describe('replays', () => {
       instructorKey: session.instructorKey,
     });
     const student = await TestParticipant.join(server.url, { joinCode: session.joinCode, name: 'Gus' });
-    const task = {
-      kind: 'occlusion',
-      modelId: 'mnist-cnn',
-      imageId: IMAGES[0],
-      patch: 8,
-      stride: 4,
-      fill: 'grey',
-      classIndex: null,
-      rows: 6,
-      cols: 6,
-      topN: 5,
-    } as const;
+    const task = occlusionTask({ imageId: IMAGES[0] });
     const started = await teacher.act({ type: 'exercise.start', task, prompt: 'Where?', seconds: 60 });
     const exercise = started.ok ? started.value.seq : -1;
     expect(

@@ -2,23 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { redactEvent, redactState } from '@/lib/exercises/redact';
 import { currentExercise } from '@/lib/exercises/state';
 import type { EventBody, LoggedEvent } from '@/lib/protocol/events';
-import type { OcclusionTask } from '@/lib/protocol/exercise';
 import { ExerciseRefusal } from '@/lib/session/exercise-reducer';
 import { fold, reduce } from '@/lib/session/reducer';
+import { occlusionTask } from '../../helpers/exercise-tasks';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
-const task: OcclusionTask = {
-  kind: 'occlusion',
-  modelId: 'mnist-cnn',
-  imageId: 'mnist/7.png',
-  patch: 8,
-  stride: 4,
-  fill: 'grey',
-  classIndex: null,
-  rows: 6,
-  cols: 6,
-  topN: 2,
-};
+const task = occlusionTask({ topN: 2 });
 
 /** A log whose events are `seconds` after T0. */
 function log(...entries: [number, string | null, EventBody][]): LoggedEvent[] {

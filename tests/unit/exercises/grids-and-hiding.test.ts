@@ -3,8 +3,9 @@ import { cellPixels, MIN_CELL_PX, paintRoom, smallestCells } from '@/app/_ui/exe
 import { defaultGrid, paintableGrids } from '@/lib/exercises/grids';
 import { exerciseHiding, revealsTask } from '@/lib/exercises/hidden';
 import { truthRequest } from '@/lib/exercises/requests';
-import type { OcclusionTask, ProbeTask } from '@/lib/protocol/exercise';
+import type { ProbeTask } from '@/lib/protocol/exercise';
 import { initialState, type SessionState } from '@/lib/session/state';
+import { occlusionTask } from '../../helpers/exercise-tasks';
 
 const digits = { height: 28, width: 28 };
 const photo = { height: 224, width: 224 };
@@ -60,18 +61,7 @@ describe('cell sizes on students’ screens', () => {
 });
 
 describe('what an open exercise hides', () => {
-  const task: OcclusionTask = {
-    kind: 'occlusion',
-    modelId: 'mnist-cnn',
-    imageId: 'mnist/001-7.png',
-    patch: 4,
-    stride: 4,
-    fill: 'grey',
-    classIndex: null,
-    rows: 7,
-    cols: 7,
-    topN: 5,
-  };
+  const task = occlusionTask({ imageId: 'mnist/001-7.png', patch: 4, stride: 4 });
   const probe: ProbeTask = { ...truthRequest(task), kind: 'probe', y: 8, x: 4 } as ProbeTask;
 
   it('hides the truth however it is asked for, and nothing else', () => {

@@ -2,21 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { answerSummary, cellName, formatPercent, paintCounts } from '@/lib/exercises/cells';
 import { csvField, toCsv } from '@/lib/exercises/csv';
 import { leaderboard } from '@/lib/exercises/leaderboard';
-import type { ExerciseResult, OcclusionTask } from '@/lib/protocol/exercise';
+import type { ExerciseResult } from '@/lib/protocol/exercise';
 import type { ParticipantState } from '@/lib/session/state';
+import { occlusionTask } from '../../helpers/exercise-tasks';
 
-const task: OcclusionTask = {
-  kind: 'occlusion',
-  modelId: 'mnist-cnn',
-  imageId: 'mnist/0.png',
-  patch: 8,
-  stride: 4,
-  fill: 'grey',
-  classIndex: null,
-  rows: 6,
-  cols: 6,
-  topN: 5,
-};
+const task = occlusionTask({ imageId: 'mnist/0.png' });
 
 describe('cells and answers', () => {
   it('names cells by row and column from 1', () => {

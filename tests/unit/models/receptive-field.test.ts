@@ -8,6 +8,7 @@ import {
   neuronReceptiveField,
   receptiveFieldOf,
 } from '@/lib/viz/receptive-field';
+import { inputLayer, plainLayer, windowLayer } from '../../helpers/layers';
 import { boxMismatch, empiricalBoxes, linearisedClone } from './helpers/empirical-rf';
 import { randomArchitecture } from './helpers/random-architectures';
 import { tf, useWasm } from './helpers/tf-wasm';
@@ -16,32 +17,17 @@ beforeAll(async () => {
   await useWasm();
 });
 
-function conv(
+const conv = (
   name: string,
   inbound: string,
   outputShape: number[],
-  k: number,
-  s: number,
+  kernel: number,
+  stride: number,
   pad: number,
-  d = 1,
-): LayerInfo {
-  return {
-    name,
-    kind: 'conv2d',
-    className: 'Conv2D',
-    outputShape,
-    inbound: [inbound],
-    geometry: { kernel: [k, k], stride: [s, s], dilation: [d, d], padBefore: [pad, pad] },
-  };
-}
+  dilation = 1,
+) => windowLayer(name, inbound, outputShape, { kernel, stride, pad, dilation });
 
-const input: LayerInfo = {
-  name: 'in',
-  kind: 'input',
-  className: 'InputLayer',
-  outputShape: [32, 32, 3],
-  inbound: [],
-};
+const input = inputLayer([32, 32, 3]);
 
 describe('receptive-field arithmetic', () => {
   it("resolves TF 'same' padding with the odd pixel after", () => {
@@ -74,27 +60,9 @@ describe('receptive-field arithmetic', () => {
   it('takes the union of branches and the whole extent for global layers', () => {
     const branchA = conv('a', 'in', [32, 32, 4], 1, 1, 0);
     const branchB = conv('b', 'in', [32, 32, 4], 5, 1, 2);
-    const concat: LayerInfo = {
-      name: 'cat',
-      kind: 'concatenate',
-      className: 'Concatenate',
-      outputShape: [32, 32, 8],
-      inbound: ['a', 'b'],
-    };
-    const pool: LayerInfo = {
-      name: 'gap',
-      kind: 'global-pool',
-      className: 'GlobalAveragePooling2D',
-      outputShape: [8],
-      inbound: ['cat'],
-    };
-    const dense: LayerInfo = {
-      name: 'fc',
-      kind: 'dense',
-      className: 'Dense',
-      outputShape: [10],
-      inbound: ['gap'],
-    };
+    const concat = plainLayer('cat', 'concatenate', ['a', 'b'], [32, 32, 8]);
+    const pool = plainLayer('gap', 'global-pool', ['cat'], [8]);
+    const dense = plainLayer('fc', 'dense', ['gap'], [10]);
     const layers = [input, branchA, branchB, concat, pool, dense];
     expect(receptiveFieldOf(layers, 'cat')).toEqual({ size: [5, 5], jump: [1, 1], start: [-2, -2] });
     expect(receptiveFieldOf(layers, 'fc')).toEqual({ size: [36, 36], jump: [0, 0], start: [-2, -2] });

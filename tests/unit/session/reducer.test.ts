@@ -3,6 +3,7 @@ import { FEATURE_VIS_DEFAULTS } from '@/lib/protocol/compute';
 import type { EventBody, LoggedEvent } from '@/lib/protocol/events';
 import { fold, reduce } from '@/lib/session/reducer';
 import { type initialState, participantOf } from '@/lib/session/state';
+import { occlusionTask } from '../../helpers/exercise-tasks';
 
 function log(...bodies: [string | null, EventBody][]): LoggedEvent[] {
   return bodies.map(([actor, body], i) => ({ seq: i + 1, at: '2026-01-01T00:00:00.000Z', actor, body }));
@@ -126,18 +127,7 @@ describe('reduce', () => {
   });
 
   it('starts an exercise and keeps a student answer, leaving the views alone', () => {
-    const task = {
-      kind: 'occlusion' as const,
-      modelId: 'mnist-cnn',
-      imageId: 'mnist/3.png',
-      patch: 8,
-      stride: 4,
-      fill: 'grey' as const,
-      classIndex: null,
-      rows: 6,
-      cols: 6,
-      topN: 5,
-    };
+    const task = occlusionTask({ imageId: 'mnist/3.png' });
     const state = fold(
       log(
         created,

@@ -11,6 +11,7 @@ import {
 } from '@/app/_ui/viz/receptive-field-geometry';
 import type { LayerInfo, LayerReceptiveField } from '@/lib/models/types';
 import { layerReceptiveFields } from '@/lib/viz/receptive-field';
+import { inputLayer, plainLayer, windowLayer } from '../../helpers/layers';
 
 // 3x3 'same' conv (start -1, size 3, jump 1) then a 2x2 stride-2 pool (start -1, size 4, jump 2) on 8x8.
 const conv: LayerReceptiveField = { size: [3, 3], jump: [1, 1], start: [-1, -1] };
@@ -18,24 +19,10 @@ const pool: LayerReceptiveField = { size: [4, 4], jump: [2, 2], start: [-1, -1] 
 const image = { height: 8, width: 8 };
 
 const layers: LayerInfo[] = [
-  { name: 'input', kind: 'input', className: 'InputLayer', outputShape: [8, 8, 3], inbound: [] },
-  {
-    name: 'conv',
-    kind: 'conv2d',
-    className: 'Conv2D',
-    outputShape: [8, 8, 4],
-    inbound: ['input'],
-    geometry: { kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padBefore: [1, 1] },
-  },
-  {
-    name: 'pool',
-    kind: 'max-pool',
-    className: 'MaxPooling2D',
-    outputShape: [4, 4, 4],
-    inbound: ['conv'],
-    geometry: { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padBefore: [0, 0] },
-  },
-  { name: 'flat', kind: 'flatten', className: 'Flatten', outputShape: [64], inbound: ['pool'] },
+  inputLayer([8, 8, 3], 'input'),
+  windowLayer('conv', 'input', [8, 8, 4], { kernel: 3, pad: 1 }),
+  windowLayer('pool', 'conv', [4, 4, 4], { kernel: 2, stride: 2, kind: 'max-pool' }),
+  plainLayer('flat', 'flatten', ['pool'], [64]),
 ];
 
 describe('neuron grid', () => {

@@ -3,20 +3,10 @@
 // positive weights), so no ReLU or max-pool zeroes a gradient that the geometry says exists.
 import type * as tfType from '@tensorflow/tfjs';
 import type { Box } from '@/lib/models/types';
+import { seededRandom } from '../../../helpers/random';
 
 type Tf = typeof tfType;
 type LayersModel = tfType.LayersModel;
-
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface LayerJson {
   class_name: string;
@@ -47,7 +37,7 @@ export async function linearisedClone(
   const clone = await tf.models.modelFromJSON({
     modelTopology: topology as unknown as tfType.io.ModelJSON['modelTopology'],
   });
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (const layer of clone.layers) {
     const dilation = dilations.get(layer.name) ?? [1, 1];
     const values = layer.weights.map((weight) =>

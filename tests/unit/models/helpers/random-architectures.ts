@@ -2,7 +2,7 @@
 // 'same'/'valid', non-square kernels, max/avg pooling, depthwise and separable convolutions, zero-padding,
 // cropping, concatenate and add of branches with different fields, and a global or dense head.
 import type * as tfType from '@tensorflow/tfjs';
-import { mulberry32 } from './empirical-rf';
+import { seededRandom } from '../../../helpers/random';
 
 type Tf = typeof tfType;
 type Symbolic = tfType.SymbolicTensor;
@@ -18,7 +18,7 @@ export interface RandomArchitecture {
  * convolutions instead), so every geometric box edge inside the image is reachable.
  */
 export function randomArchitecture(tf: Tf, seed: number, explicitPadding = true): RandomArchitecture {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const input = tf.input({ shape: [int(24, 44), int(24, 44), int(1, 3)] });
