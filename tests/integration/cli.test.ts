@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const digits = path.join(root, 'public/images/mnist');
 const out = mkdtempSync(path.join(tmpdir(), 'viz-cli-'));
