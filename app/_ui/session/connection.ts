@@ -66,6 +66,8 @@ export class SessionConnection {
     private credentials: Credentials,
     private readonly onJoined: (result: JoinResult) => void = () => {},
     url?: string,
+    /** The projector's screen: joins as a presenter and never sends an instructor key. */
+    private readonly presenter = false,
   ) {
     this.socket = url ? io(url, { transports: ['websocket'] }) : io({ transports: ['websocket'] });
     this.socket.on('connect', () => this.join());
@@ -162,8 +164,9 @@ export class SessionConnection {
     const request = {
       protocolVersion: PROTOCOL_VERSION,
       joinCode: this.joinCode,
-      name: this.credentials.name,
-      instructorKey: this.credentials.instructorKey,
+      name: this.presenter ? undefined : this.credentials.name,
+      instructorKey: this.presenter ? undefined : this.credentials.instructorKey,
+      presenter: this.presenter || undefined,
       participantId: this.snapshot.participantId ?? this.credentials.participantId,
       resumeSecret: this.credentials.resumeSecret,
       lastSeq: this.snapshot.state?.seq,

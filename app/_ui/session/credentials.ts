@@ -23,6 +23,31 @@ export function saveCredentials(joinCode: string, update: Credentials): void {
   localStorage.setItem(`${prefix}${joinCode}`, JSON.stringify(merged));
 }
 
+/** The projector's resume credentials: kept apart, so the presenter page never reads the instructor key. */
+const presenterPrefix = 'convlens-presenter:';
+
+export interface CredentialsStore {
+  load(joinCode: string): Credentials;
+  save(joinCode: string, update: Pick<Credentials, 'participantId' | 'resumeSecret'>): void;
+}
+
+export function credentialsStore(seat: 'participant' | 'presenter'): CredentialsStore {
+  if (seat === 'participant') return { load: loadCredentials, save: saveCredentials };
+  const read = (joinCode: string): Credentials => {
+    try {
+      const stored = JSON.parse(localStorage.getItem(`${presenterPrefix}${joinCode}`) ?? '{}') as Credentials;
+      return { participantId: stored.participantId, resumeSecret: stored.resumeSecret };
+    } catch {
+      return {};
+    }
+  };
+  return {
+    load: read,
+    save: (joinCode, update) =>
+      localStorage.setItem(`${presenterPrefix}${joinCode}`, JSON.stringify({ ...read(joinCode), ...update })),
+  };
+}
+
 /** Every session this browser holds the instructor key of. */
 export function instructorSessions(): { joinCode: string; instructorKey: string }[] {
   const found: { joinCode: string; instructorKey: string }[] = [];

@@ -47,6 +47,7 @@ export function ParticipantList({
               )}
               <span className="truncate">{p.name}</span>
               {p.role === 'instructor' && <span className="text-xs text-indigo-700">instructor</span>}
+              {p.role === 'presenter' && <span className="text-xs text-slate-700">projector</span>}
               {presence && (
                 <span className="ml-auto shrink-0 text-xs text-slate-600">
                   {!here?.online

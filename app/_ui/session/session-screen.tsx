@@ -12,6 +12,7 @@ import { FreeExploreBar } from './free-explore-bar';
 import { InstructorControls } from './instructor-controls';
 import { InstructorKeyDialog } from './instructor-key-dialog';
 import { ParticipantList } from './participant-list';
+import { ProjectorControls } from './projector-controls';
 import { RefusalNotices } from './refusal-notices';
 import { type Seat, SessionHeader } from './session-header';
 import { useComputeClient } from './use-compute-client';
@@ -119,6 +120,7 @@ export function SessionScreen({
               )}
             </section>
             <aside className="min-w-0 space-y-4">
+              {drives && <ProjectorControls joinCode={joinCode} state={shared} dispatch={dispatch} />}
               {drives && catalog && (
                 <InstructorControls
                   joinCode={joinCode}

@@ -3,9 +3,11 @@
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
 import { usePixels } from '../compute/use-pixels';
+import { Explanation } from '../viz/explanation';
 import type { Catalog } from './catalog';
 import type { Dispatch } from './dispatch';
 import { PredictionLine } from './prediction-line';
+import { shownLayer } from './shown-layer';
 import { ActivationsPanel } from './views/activations-panel';
 import { FeatureVisPanel } from './views/feature-vis-panel';
 import { FiltersPanel } from './views/filters-panel';
@@ -51,6 +53,11 @@ export function ViewArea({
         </span>
         {state.imageId && <PredictionLine modelId={state.modelId} imageId={state.imageId} />}
       </div>
+      {state.display.explain && (
+        <div className="mb-4">
+          <Explanation view={state.view} layer={shownLayer(state, model)} />
+        </div>
+      )}
       {state.view === 'receptive-field' && (
         <ReceptiveFieldPanel state={state} info={model} image={image} dispatch={dispatch} />
       )}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId } from 'react';
+import { usePresenting } from '../presenter/presenting';
 
 /** How large tiles and thumbnails are drawn on this screen (a local choice, not the session's). */
 export function TileSizeSlider({
@@ -17,6 +18,7 @@ export function TileSizeSlider({
   label?: string;
 }) {
   const id = useId();
+  if (usePresenting()) return null;
   return (
     <div className="flex items-center gap-2 text-sm">
       <label htmlFor={id} className="text-slate-700">

@@ -1,4 +1,7 @@
+'use client';
+
 import type { LayerInfo } from '@/lib/models/types';
+import { usePresenting } from '../../presenter/presenting';
 
 export function LayerSelect({
   layers,
@@ -9,6 +12,18 @@ export function LayerSelect({
   value: string | null;
   onChange?: (name: string) => void;
 }) {
+  const presenting = usePresenting();
+  if (presenting) {
+    const layer = layers.find((l) => l.name === value);
+    return layer ? (
+      <p className="text-xl">
+        Layer <span className="font-mono font-semibold">{layer.name}</span>{' '}
+        <span className="text-slate-700">
+          ({layer.kind}, {layer.outputShape.join('×')})
+        </span>
+      </p>
+    ) : null;
+  }
   return (
     <label className="flex items-center gap-2 text-sm">
       <span className="text-slate-600">Layer</span>
