@@ -78,7 +78,7 @@ test.describe('presenter view', () => {
       // The key is nowhere: not in the page, not in its storage reads, not on the wire.
       const html = await projector.content();
       expect(html).not.toContain(session.instructorKey);
-      const text = await projector.evaluate(() => document.body.innerText);
+      const text = await projector.evaluate(() => document.body.textContent);
       expect(text).not.toContain(session.instructorKey);
       expect(traffic.length).toBeGreaterThan(0);
       expect(traffic.filter((t) => t.includes(session.instructorKey))).toEqual([]);
