@@ -11,6 +11,8 @@ export interface ActivationThumbnailProps {
   size: number;
   alt: string;
   rank: number;
+  /** What the image is (its ImageNet class, the digit), printed under it. */
+  caption?: string;
 }
 
 /** One top-activating image with the receptive field of the maximum as a white box with a dark outline. */
@@ -21,6 +23,7 @@ export function ActivationThumbnail({
   size,
   alt,
   rank,
+  caption,
 }: ActivationThumbnailProps) {
   const box = boxToPercent(activation.clippedBox, inputSize);
   return (
@@ -44,12 +47,23 @@ export function ActivationThumbnail({
           className="pointer-events-none absolute border-2 border-white"
           style={{ ...box, boxShadow: '0 0 0 1px rgba(15,23,42,0.85), inset 0 0 0 1px rgba(15,23,42,0.85)' }}
         />
-        <span className="absolute left-0.5 top-0.5 rounded bg-slate-900/70 px-1 text-[11px] font-medium text-white">
+        <span className="absolute left-0.5 top-0.5 rounded bg-slate-900/80 px-1 text-xs font-medium text-white">
           {rank}
         </span>
       </div>
-      <figcaption className="text-base font-semibold tabular-nums text-slate-800">
-        {formatActivation(activation.value)}
+      <figcaption className="flex flex-col items-center text-center" style={{ maxWidth: size }}>
+        <span className="text-base font-semibold tabular-nums text-slate-800">
+          {formatActivation(activation.value)}
+        </span>
+        {caption && (
+          <span
+            data-testid="thumbnail-caption"
+            className="w-full truncate text-sm text-slate-700"
+            title={caption}
+          >
+            {caption}
+          </span>
+        )}
       </figcaption>
     </figure>
   );

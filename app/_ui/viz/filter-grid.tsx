@@ -2,13 +2,13 @@
 
 import type { RgbaTile } from '@/lib/viz';
 import { TileCanvas } from './tile-canvas';
+import { Zoomable } from './zoomable';
 
 export interface FilterGridProps {
   title: string;
   tiles: RgbaTile[];
   /** Display order: a permutation of the tile indices. */
   order: number[];
-  columns: number;
   tileSize: number;
   selected?: number;
   /** Filters in a near-duplicate pair, outlined in amber. */
@@ -22,7 +22,6 @@ export function FilterGrid({
   title,
   tiles,
   order,
-  columns,
   tileSize,
   selected,
   flagged,
@@ -30,14 +29,14 @@ export function FilterGrid({
   testId,
 }: FilterGridProps) {
   return (
-    <figure className="space-y-2">
+    <figure className="min-w-0 space-y-2">
       <figcaption className="text-sm font-semibold uppercase tracking-wide text-slate-600">
         {title}
       </figcaption>
       <ol
         data-testid={testId}
         className="grid gap-1.5"
-        style={{ gridTemplateColumns: `repeat(${columns}, ${tileSize + 8}px)` }}
+        style={{ gridTemplateColumns: `repeat(auto-fill, minmax(${tileSize + 8}px, 1fr))` }}
       >
         {order.map((index) => {
           const tile = tiles[index];
@@ -53,9 +52,7 @@ export function FilterGrid({
               <span className={`block rounded-sm ${ring}`}>
                 <TileCanvas tile={tile} size={tileSize} label={`${title}: filter ${index}`} />
               </span>
-              <span className="block text-center text-[11px] leading-4 tabular-nums text-slate-500">
-                {index}
-              </span>
+              <span className="block text-center text-sm leading-5 tabular-nums text-slate-700">{index}</span>
             </>
           );
           return (
@@ -71,7 +68,12 @@ export function FilterGrid({
                   {body}
                 </button>
               ) : (
-                <div className="p-0.5">{body}</div>
+                <Zoomable
+                  label={`${title}: filter ${index}`}
+                  large={() => <TileCanvas tile={tile} size={384} label={`${title}: filter ${index}`} />}
+                >
+                  <span className="block p-0.5">{body}</span>
+                </Zoomable>
               )}
             </li>
           );

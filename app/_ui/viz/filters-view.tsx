@@ -1,12 +1,13 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { FilterSimilarity, RgbaTile, TileNormalization } from '@/lib/viz';
 import { FilterControls } from './filter-controls';
 import { FilterGrid } from './filter-grid';
 import { duplicatePartners, identityOrder } from './filters-geometry';
 import { NearDuplicates } from './near-duplicates';
 import { SimilarityMatrix } from './similarity-matrix';
+import { TileSizeSlider } from './tile-size-slider';
 
 export interface FiltersViewProps {
   layer: string;
@@ -24,11 +25,16 @@ export interface FiltersViewProps {
   onSelectFilter?: (index: number) => void;
 }
 
-/** About 48 screen px per tile, in whole multiples of the kernel size so pixels stay square. */
-function tileSizeFor(tiles: RgbaTile[]): number {
+/** About `target` screen px per tile, in whole multiples of the kernel size so pixels stay square. */
+function tileSizeFor(tiles: RgbaTile[], target: number): number {
   const side = Math.max(1, ...tiles.map((t) => Math.max(t.height, t.width)));
-  return Math.max(side, Math.round(48 / side) * side);
+  return Math.max(side, Math.round(target / side) * side);
 }
+
+const ONE_BY_ONE_NOTE =
+  'These kernels are 1×1: each looks at one position and mixes the channels there, so it has no spatial ' +
+  'picture (every tile is one flat colour). Read them as recipes of input channels, or look at what the ' +
+  "channels respond to in 'Neurons that fire'.";
 
 export function FiltersView({
   layer,
@@ -51,8 +57,9 @@ export function FiltersView({
     () => new Set(duplicatePartners(similarity?.nearDuplicates ?? []).keys()),
     [similarity],
   );
-  const tileSize = tileSizeFor(tiles);
-  const columns = Math.max(1, Math.ceil(Math.sqrt(tiles.length)));
+  const [target, setTarget] = useState(72);
+  const tileSize = tileSizeFor(tiles, target);
+  const oneByOne = tiles.length > 0 && tiles.every((t) => t.height === 1 && t.width === 1);
   const kernel = tiles[0] ? `${tiles[0].height}×${tiles[0].width}` : '';
 
   return (
@@ -73,14 +80,22 @@ export function FiltersView({
           ordered={ordered}
           onOrdered={similarity ? onOrdered : undefined}
         />
+        <TileSizeSlider value={target} onChange={setTarget} min={32} max={192} />
       </header>
-      <div className="flex flex-wrap items-start gap-8">
+      {oneByOne && (
+        <p
+          data-testid="one-by-one-note"
+          className="rounded-md bg-amber-50 px-3 py-2 text-base text-amber-950"
+        >
+          {ONE_BY_ONE_NOTE}
+        </p>
+      )}
+      <div className={`grid items-start gap-8 ${preferred ? 'xl:grid-cols-2' : ''}`}>
         <FilterGrid
           title="Filters"
           testId="filter-grid"
           tiles={tiles}
           order={order}
-          columns={columns}
           tileSize={tileSize}
           selected={selected}
           flagged={flagged}
@@ -92,7 +107,6 @@ export function FiltersView({
             testId="preferred-grid"
             tiles={preferred}
             order={order}
-            columns={columns}
             tileSize={tileSize}
             selected={selected}
             flagged={flagged}
@@ -101,7 +115,7 @@ export function FiltersView({
         )}
       </div>
       {similarity ? (
-        <div className="flex flex-wrap items-start gap-8">
+        <div className="flex min-w-0 flex-wrap items-start gap-8">
           <SimilarityMatrix
             similarity={similarity}
             order={order}

@@ -23,24 +23,27 @@ export function LayerTable({
   onPick?: (name: string) => void;
 }) {
   return (
-    <div className="max-h-[28rem] self-start overflow-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm tabular-nums">
+    <div
+      data-testid="layer-table"
+      className="max-h-[32rem] min-w-0 self-start overflow-y-auto overflow-x-hidden rounded-lg border border-slate-200 bg-white"
+    >
+      <table className="w-full text-left text-sm tabular-nums [overflow-wrap:anywhere]">
         <caption className="sr-only">Layers with their receptive field size and jump in input pixels</caption>
-        <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-600">
+        <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-700">
           <tr>
-            <th scope="col" className="px-3 py-2">
+            <th scope="col" className="px-2 py-2">
               Layer
             </th>
-            <th scope="col" className="px-3 py-2">
+            <th scope="col" className="px-2 py-2">
               Kind
             </th>
-            <th scope="col" className="px-3 py-2">
+            <th scope="col" className="px-2 py-2">
               Output
             </th>
-            <th scope="col" className="px-3 py-2" title="Receptive field size in input pixels">
+            <th scope="col" className="px-2 py-2" title="Receptive field size in input pixels">
               RF
             </th>
-            <th scope="col" className="px-3 py-2" title="Input pixels between neighbouring neurons">
+            <th scope="col" className="px-2 py-2" title="Input pixels between neighbouring neurons">
               Jump
             </th>
           </tr>
@@ -56,7 +59,7 @@ export function LayerTable({
                 data-layer={layer.name}
                 className={`border-t border-slate-100 ${isSelected ? 'bg-indigo-50 font-semibold text-indigo-900' : ''}`}
               >
-                <th scope="row" className="px-3 py-1.5 font-mono font-medium">
+                <th scope="row" className="px-2 py-1.5 font-mono font-medium">
                   {onPick ? (
                     <button
                       type="button"
@@ -69,10 +72,10 @@ export function LayerTable({
                     layer.name
                   )}
                 </th>
-                <td className="px-3 py-1.5 text-slate-600">{layer.kind}</td>
-                <td className="px-3 py-1.5">{formatShape(layer.outputShape)}</td>
-                <td className="px-3 py-1.5">{field ? pair(field.size) : '–'}</td>
-                <td className="px-3 py-1.5">
+                <td className="px-2 py-1.5 text-slate-700">{layer.kind}</td>
+                <td className="px-2 py-1.5">{formatShape(layer.outputShape)}</td>
+                <td className="px-2 py-1.5">{field ? pair(field.size) : '–'}</td>
+                <td className="px-2 py-1.5">
                   {field ? (field.jump[0] === 0 && field.jump[1] === 0 ? 'whole' : pair(field.jump)) : '–'}
                 </td>
               </tr>

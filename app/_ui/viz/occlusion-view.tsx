@@ -12,8 +12,9 @@ import { maxDrop } from './occlusion-geometry';
 import { JobProgress } from './progress-bar';
 import { ResultSourceBadge } from './result-source-badge';
 
-// Small drops stay nearly transparent so the photo shows through; the square root keeps moderate drops visible.
-const DROP_LUT = colourLut(interpolateYlOrRd, 256, (t) => 0.1 + 0.8 * Math.sqrt(t));
+// Drops under a tenth of the largest leave the photo untouched (a faint wash over everything hid it); above
+// that the colour comes in quickly, so the few cells that matter stand out.
+const DROP_LUT = colourLut(interpolateYlOrRd, 256, (t) => (t < 0.1 ? 0 : Math.min(0.85, 0.3 + 0.75 * t)));
 
 export interface OcclusionViewProps {
   /** The input image at the model's input size. */
@@ -65,7 +66,7 @@ export function OcclusionView({
   progress,
   source,
   smooth = false,
-  displaySize = 384,
+  displaySize = 448,
 }: OcclusionViewProps) {
   const inputSize = image ? { height: image.height, width: image.width } : sizeFromMap(map);
   const scale = fitScale(inputSize, displaySize);
@@ -85,7 +86,7 @@ export function OcclusionView({
       aria-label="Occlusion sensitivity"
       className="flex flex-wrap items-start gap-8"
     >
-      <div className="flex flex-col gap-3">
+      <div className="flex min-w-0 flex-col gap-3">
         <OcclusionCanvas
           image={image}
           inputSize={inputSize}
@@ -138,7 +139,7 @@ export function OcclusionView({
         {map && (
           <p className="text-base text-slate-700">
             Base probability <span className="font-semibold tabular-nums">{map.baseProb.toFixed(3)}</span>.
-            Red: covering that spot costs the most.
+            Red: covering that spot costs the most. No colour: covering it changes little (or helps).
           </p>
         )}
         {map && (

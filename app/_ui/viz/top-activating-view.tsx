@@ -1,11 +1,14 @@
 'use client';
 
+import { useState } from 'react';
 import type { ComputeJobState } from '@/lib/protocol/compute';
 
 import type { ChannelTopActivations, TopActivatingResult } from '@/lib/viz';
 import { ActivationThumbnail } from './activation-thumbnail';
 import type { Size } from './geometry';
 import { JobProgress } from './progress-bar';
+import { TileSizeSlider } from './tile-size-slider';
+import { Zoomable } from './zoomable';
 
 export interface TopActivatingViewProps {
   result: TopActivatingResult | null;
@@ -18,7 +21,7 @@ export interface TopActivatingViewProps {
   /** Channels to show, in this order. */
   channels: number[];
   labelOf?: (imageId: string) => string;
-  /** Thumbnail side in screen pixels. */
+  /** Thumbnail side in screen pixels to begin with (a slider changes it on this screen). */
   thumbSize?: number;
 }
 
@@ -29,8 +32,9 @@ export function TopActivatingView({
   inputSize,
   channels,
   labelOf,
-  thumbSize = 88,
+  thumbSize: initialSize = 128,
 }: TopActivatingViewProps) {
+  const [thumbSize, setThumbSize] = useState(initialSize);
   const byChannel = new Map(result?.channels.map((c) => [c.channel, c]));
   const running =
     progress !== null &&
@@ -47,9 +51,10 @@ export function TopActivatingView({
         ) : (
           !running && <p className="text-lg text-slate-600">No results yet.</p>
         )}
-        <p className="text-sm text-slate-500">
-          Box: the part of the image the strongest neuron of the channel sees.
+        <p className="text-sm text-slate-700">
+          Box: the part of the image the strongest neuron of the channel sees. Click a photo to enlarge it.
         </p>
+        <TileSizeSlider label="Photo size" value={thumbSize} onChange={setThumbSize} min={64} max={256} />
       </header>
       {progress && running && <JobProgress job={progress} unit="images" label="Images scanned" />}
       {result && (
@@ -91,21 +96,28 @@ function ChannelRow({
       <h3 className="w-24 shrink-0 pt-2 text-lg font-semibold text-slate-800">Channel {channel}</h3>
       {row ? (
         <ol
-          className="flex flex-wrap gap-3"
+          className="flex min-w-0 flex-1 flex-wrap gap-3"
           aria-label={`Images that fire channel ${channel} most, strongest first`}
         >
           {row.top.map((activation, i) => {
             const label = labelOf?.(activation.imageId) ?? activation.imageId;
+            const alt = `${label}: rank ${i + 1}, activation ${activation.value.toFixed(2)}`;
+            const thumbnail = (size: number) => (
+              <ActivationThumbnail
+                activation={activation}
+                src={imageUrl(activation.imageId)}
+                inputSize={inputSize}
+                size={size}
+                rank={i + 1}
+                alt={alt}
+                caption={label}
+              />
+            );
             return (
               <li key={activation.imageId}>
-                <ActivationThumbnail
-                  activation={activation}
-                  src={imageUrl(activation.imageId)}
-                  inputSize={inputSize}
-                  size={thumbSize}
-                  rank={i + 1}
-                  alt={`${label}: rank ${i + 1}, activation ${activation.value.toFixed(2)}`}
-                />
+                <Zoomable label={`Channel ${channel}, rank ${i + 1}: ${label}`} large={() => thumbnail(512)}>
+                  {thumbnail(thumbSize)}
+                </Zoomable>
               </li>
             );
           })}

@@ -23,7 +23,15 @@ export function ReceptiveFieldPanel({
   const fields = useMemo(() => layerReceptiveFields(info.layers), [info.layers]);
   return (
     <div className="space-y-4">
-      <PinnedNeurons pinned={state.pinned} current={state.neuron} dispatch={dispatch} />
+      <PinnedNeurons
+        pinned={state.pinned}
+        current={state.neuron}
+        dispatch={dispatch}
+        image={image}
+        inputSize={info.manifest.inputSize}
+        layers={info.layers}
+        fields={fields}
+      />
       <ReceptiveFieldView
         image={image}
         layers={info.layers}
