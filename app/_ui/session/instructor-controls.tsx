@@ -1,12 +1,15 @@
 'use client';
 
+import { useState } from 'react';
 import type { SessionState } from '@/lib/session/state';
 import { ImageUpload } from '../forms/image-upload';
 import { ModelUpload } from '../forms/model-upload';
 import { useImageName } from '../forms/use-image-name';
 import { AnotherDeviceButton } from './another-device-button';
-import { type Catalog, imageSetsFor } from './catalog';
+import type { Catalog } from './catalog';
 import type { Dispatch } from './dispatch';
+import { ImagePicker } from './image-picker';
+import { rememberUpload } from './recent-uploads';
 
 /** What only the instructor sets: model, image, where results are computed, follow or free. */
 export function InstructorControls({
@@ -21,8 +24,7 @@ export function InstructorControls({
   dispatch: Dispatch;
 }) {
   const imageName = useImageName(state.imageId);
-  const sets = imageSetsFor(state.modelId, catalog.sets).single;
-  const images = catalog.sets.filter((s) => sets.includes(s.id));
+  const [uploads, setUploads] = useState(0);
 
   return (
     <section
@@ -47,31 +49,18 @@ export function InstructorControls({
           ))}
         </select>
       </label>
-      <label className="block">
-        <span className="text-slate-600">Image</span>
-        <select
-          aria-label="Image"
-          value={state.imageId ?? ''}
-          onChange={(e) => dispatch({ type: 'image.set', imageId: e.target.value })}
-          className="mt-1 w-full rounded border px-2 py-1"
-        >
-          {state.imageId === null && <option value="">choose an image</option>}
-          {state.imageId && !images.some((set) => set.images.some((img) => img.id === state.imageId)) && (
-            <option value={state.imageId}>{imageName ?? state.imageId}</option>
-          )}
-          {images.map((set) => (
-            <optgroup key={set.id} label={set.name}>
-              {set.images.map((img) => (
-                <option key={img.id} value={img.id}>
-                  {img.label ? `${img.label} — ${img.file}` : img.file}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </label>
+      <ImagePicker
+        modelId={state.modelId}
+        imageId={state.imageId}
+        imageName={imageName}
+        catalog={catalog}
+        uploadsVersion={uploads}
+        onPick={(imageId) => dispatch({ type: 'image.set', imageId })}
+      />
       <ImageUpload
         onUploaded={(image) => {
+          rememberUpload({ id: image.id, name: image.originalName ?? image.file });
+          setUploads((n) => n + 1);
           catalog.reload();
           dispatch({ type: 'image.set', imageId: image.id });
         }}
