@@ -26,8 +26,8 @@ export const VIEW_EXPLANATIONS: Record<View, string> = {
   occlusion:
     'A grey patch is slid over the photo and the network is asked again each time. Where covering the photo ' +
     'makes the probability of the class drop, the map turns red: the network needed that part to decide. A drop ' +
-    'of 0.30 means the class went, say, from 0.90 to 0.60 with the patch there. Blue means covering helped the ' +
-    'class, and pale cells changed little.',
+    'of 0.30 means the class went, say, from 0.90 to 0.60 with the patch there. Where the photo shows through ' +
+    'untinted, covering changed little (or even helped the class).',
   'feature-vis':
     'Starting from noise, the image is changed step by step to make one channel (or class) respond as strongly ' +
     "as possible: the result is what that neuron 'wants' to see. The photos beside it are real images that " +

@@ -5,6 +5,7 @@
 export { type FeatureMaps, featureMaps } from './activations';
 export { type ActivationAtlas, buildAtlas, queryAtlas } from './atlas';
 export { atlasFromBytes, atlasToBytes } from './atlas-codec';
+export { isOneByOne, layerExplanation, VIEW_EXPLANATIONS } from './explain';
 export {
   FEATURE_VIS_LIMITS,
   type FeatureVisObjective,

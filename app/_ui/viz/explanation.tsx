@@ -1,6 +1,6 @@
 import type { View } from '@/lib/protocol/actions';
 import type { LayerInfo } from '@/lib/protocol/model';
-import { layerExplanation, VIEW_EXPLANATIONS } from '@/lib/viz/explain';
+import { layerExplanation, VIEW_EXPLANATIONS } from '@/lib/viz';
 
 /** "What am I seeing": the view's paragraph and the chosen layer's, shown when the instructor lets it. */
 export function Explanation({ view, layer }: { view: View; layer: LayerInfo | null }) {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { LayerInfo, LayerReceptiveField } from '@/lib/models/types';
 import type { Neuron } from '@/lib/protocol/primitives';
 import { sameNeuron } from '@/lib/session/reducer';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { fitScale, type Size } from '../../viz/geometry';
 import { ReceptiveFieldCanvas } from '../../viz/receptive-field-canvas';
 import { outputGrid } from '../../viz/receptive-field-geometry';
