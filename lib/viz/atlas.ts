@@ -45,9 +45,18 @@ export interface AtlasOptions {
   total?: number;
   onProgress?: (progress: { done: number; total?: number }) => void;
   signal?: AbortSignal;
+  /**
+   * An unfinished atlas (same k) to continue: `source` then holds the images after its imagesSeen. A
+   * long build runs as short steps, so a worker is free between them for more urgent jobs.
+   */
+  resume?: ActivationAtlas;
+  /** Return after the batch during which this much time has passed; imagesSeen says where to continue. */
+  stopAfterMs?: number;
 }
 
 const DEFAULT_BATCH = 16;
+/** Batches between two prunings of the ids no heap holds. */
+const PRUNE_EVERY = 64;
 
 /** Layers with a spatial output (height × width × channels), the input excepted, in model order. */
 export function spatialLayers(loaded: LoadedModel): string[] {
@@ -141,7 +150,10 @@ export async function buildAtlas(
   source: ImageSource,
   options: AtlasOptions,
 ): Promise<ActivationAtlas> {
-  const names = options.layers ?? spatialLayers(loaded);
+  const { resume } = options;
+  if (resume && resume.k !== options.k)
+    throw new RangeError(`cannot resume an atlas of k ${resume.k} with k ${options.k}`);
+  const names = resume?.layers.map((l) => l.name) ?? options.layers ?? spatialLayers(loaded);
   const byName = new Map(loaded.layers.map((l) => [l.name, l]));
   const layers: LayerHeaps[] = names.map((name) => {
     const info = byName.get(name);
@@ -159,6 +171,15 @@ export async function buildAtlas(
   // Ids of images some heap may still hold; pruned to the ones kept at the end.
   const ids = new Map<number, string>();
   let seen = 0;
+  let nextOrder = 0;
+  if (resume) {
+    seedHeaps(resume, layers);
+    for (const [i, id] of resume.imageIds.entries()) ids.set(i, id);
+    seen = resume.imagesSeen;
+    nextOrder = resume.imageIds.length;
+  }
+  const started = performance.now();
+  let batchesRun = 0;
 
   options.signal?.throwIfAborted();
   for await (const batch of batches(source, batchSize)) {
@@ -167,9 +188,9 @@ export async function buildAtlas(
       checkInputSize(loaded.manifest, image.pixels);
       buffer.set(image.pixels.data, i * imageSize);
     });
-    const orders = batch.map((image, i) => {
-      ids.set(seen + i, image.id);
-      return seen + i;
+    const orders = batch.map((image) => {
+      ids.set(nextOrder, image.id);
+      return nextOrder++;
     });
     const input = tf.tidy(() =>
       pixelBatchToInput(tf, loaded.manifest, buffer.subarray(0, batch.length * imageSize), batch.length),
@@ -180,10 +201,29 @@ export async function buildAtlas(
       input.dispose();
     }
     seen += batch.length;
-    if (seen % (batchSize * 64) === 0) pruneIds(ids, layers);
+    if (++batchesRun % PRUNE_EVERY === 0) pruneIds(ids, layers);
     options.onProgress?.({ done: seen, total: options.total });
+    if (options.stopAfterMs !== undefined && performance.now() - started >= options.stopAfterMs) break;
   }
   return finishAtlas(options.k, seen, ids, layers);
+}
+
+/** Puts an unfinished atlas's entries back into heaps; orders are image indices, so ties keep their order. */
+function seedHeaps(resume: ActivationAtlas, layers: readonly LayerHeaps[]): void {
+  resume.layers.forEach((saved, l) => {
+    const { heaps } = layers[l];
+    if (saved.channels !== heaps.channels) {
+      throw new RangeError(
+        `the atlas's ${saved.name} has ${saved.channels} channels, the model ${heaps.channels}`,
+      );
+    }
+    for (let c = 0; c < saved.channels; c++) {
+      for (let i = 0; i < saved.count[c]; i++) {
+        const slot = c * resume.k + i;
+        heaps.push(c, saved.value[slot], saved.image[slot], saved.position[slot]);
+      }
+    }
+  });
 }
 
 /** Drops the ids no heap holds any more. */

@@ -86,6 +86,32 @@ describe('activation atlas', () => {
     expect(queryAtlas(back, { layer }, noBox)).toEqual(queryAtlas(atlas, { layer }, noBox));
   });
 
+  it('builds the same atlas in short steps, each resuming the last', async () => {
+    const whole = await buildAtlas(tf, loaded, decodeFilesAhead(files, loaded.manifest), {
+      k: 4,
+      batchSize: 5,
+    });
+    let atlas: ActivationAtlas | undefined;
+    let steps = 0;
+    while ((atlas?.imagesSeen ?? 0) < files.length) {
+      const from = atlas?.imagesSeen ?? 0;
+      // stopAfterMs 0: one batch per step.
+      atlas = await buildAtlas(tf, loaded, decodeFilesAhead(files.slice(from), loaded.manifest), {
+        k: 4,
+        batchSize: 5,
+        resume: atlas,
+        stopAfterMs: 0,
+      });
+      expect(atlas.imagesSeen).toBe(Math.min(from + 5, files.length));
+      steps++;
+    }
+    expect(steps).toBe(Math.ceil(files.length / 5));
+    expect(atlas).toEqual(whole);
+    await expect(
+      buildAtlas(tf, loaded, decodeFilesAhead(files, loaded.manifest), { k: 3, resume: whole }),
+    ).rejects.toThrow(/cannot resume an atlas of k 4 with k 3/);
+  });
+
   it('refuses what it cannot answer', async () => {
     const atlas = await buildAtlas(tf, loaded, decodeFilesAhead(files.slice(0, 5), loaded.manifest), {
       k: 3,
