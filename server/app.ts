@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 import { ImageCatalog } from './catalog/images';
 import { ModelFiles } from './catalog/model-files';
 import { fanOutBetweenServers, joinCluster } from './cluster';
+import { atlasIdentity } from './compute/atlas-identity';
+import { AtlasService } from './compute/atlas-service';
+import { AtlasStore } from './compute/atlas-store';
 import { type ActiveBackend, initComputeBackend } from './compute/backend';
 import { BullComputeQueue } from './compute/bull-queue';
 import { createCostFacts } from './compute/cost-facts';
@@ -117,6 +120,17 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
     embedded && redisUrl && pool
       ? await startQueueWorker({ redisUrl, store: resultStore, pool, prefix: options.redisStream, log })
       : null;
+  const hasher = new AssetHasher(models, images);
+  // Atlases are built on this server's own threads (with compute workers, top-activating stays per layer).
+  const atlas = pool
+    ? new AtlasService({
+        pool,
+        store: new AtlasStore(db),
+        identity: (modelId, imageSetId, k) =>
+          atlasIdentity({ models, images, hasher }, modelId, imageSetId, k),
+        log,
+      })
+    : undefined;
   const compute = new ComputeService(
     queue ?? pool,
     {
@@ -126,10 +140,11 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       maxForwardPasses: limits.maxForwardPasses,
       costFacts: createCostFacts(images),
       counts: new JobCounts(limits.jobCounts, { redis, prefix: options.redisStream }),
+      atlas,
     },
     resultStore,
   );
-  const replays = new ReplayService(db, store, new AssetHasher(models, images));
+  const replays = new ReplayService(db, store, hasher);
   const handleApi = createApiHandler({
     sessions,
     replays,
@@ -191,6 +206,7 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       await sessions.drain();
       sessions.close();
       await queueWorker?.close(true);
+      atlas?.close();
       await db.$disconnect();
       await pool?.close();
       await queue?.close();

@@ -126,6 +126,14 @@ export function resultKey(request: ComputeRequest): string {
   return `${request.kind}-${fnv1a64(canonicalJson({ format: RESULT_FORMAT, ...normalized } as JsonValue))}`;
 }
 
+/**
+ * The key under which the server reports the progress of the activation atlas of a model and image set
+ * (compute:progress): once it is built, any layer and channel of "neurons that fire" is answered at once.
+ */
+export function atlasProgressKey(modelId: string, imageSetId: string): string {
+  return `atlas-${fnv1a64(canonicalJson({ modelId, imageSetId }))}`;
+}
+
 /** Where a result was computed, shown beside it. */
 export interface ResultOrigin {
   where: 'server' | 'browser';

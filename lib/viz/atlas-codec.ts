@@ -5,7 +5,7 @@ import type { ActivationAtlas } from './atlas';
 
 const MAGIC = 'CLATLAS1';
 
-export function atlasToBytes(atlas: ActivationAtlas): Uint8Array {
+export function atlasToBytes(atlas: ActivationAtlas): Uint8Array<ArrayBuffer> {
   const { meta, bytes } = encodeResult(atlas);
   const header = new TextEncoder().encode(JSON.stringify(meta));
   const start = Math.ceil((MAGIC.length + 4 + header.length) / 8) * 8;

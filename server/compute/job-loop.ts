@@ -1,12 +1,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { RunOptions } from '../../lib/compute/run';
-import type { ComputeRequest } from '../../lib/protocol/compute';
 import { clientMessage } from '../client-message';
-import type { JobFailure, WorkerMessage, WorkerReply } from './worker-messages';
+import type { JobFailure, PoolRequest, WorkerMessage, WorkerReply } from './worker-messages';
 
 /** Computes one request inside a worker thread: the result encoded, and the backend that computed it. */
 export type JobRunner = (
-  request: ComputeRequest,
+  request: PoolRequest,
   options: RunOptions,
 ) => Promise<{ result: unknown; backend: string }>;
 

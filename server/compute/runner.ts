@@ -1,6 +1,7 @@
 import { encodeResult } from '../../lib/compute/codec';
 import { runCompute } from '../../lib/compute/run';
 import { ImageCatalog } from '../catalog/images';
+import { runAtlasStep } from './atlas-step';
 import { backendLabel, initComputeBackend, tf } from './backend';
 import { createServerComputeEnv } from './env';
 import type { JobRunner } from './job-loop';
@@ -9,11 +10,14 @@ import type { JobRunner } from './job-loop';
 export function createWorkerRunner(): JobRunner {
   const ready = (async () => {
     const backend = backendLabel(await initComputeBackend());
-    const env = createServerComputeEnv(tf, await ImageCatalog.discover());
-    return { backend, env };
+    const images = await ImageCatalog.discover();
+    return { backend, env: createServerComputeEnv(tf, images), images };
   })();
   return async (request, options) => {
-    const { backend, env } = await ready;
+    const { backend, env, images } = await ready;
+    if (request.kind === 'atlas-step') {
+      return { result: encodeResult(await runAtlasStep(env, images, request, options)), backend };
+    }
     const result = await runCompute(env, request, {
       ...options,
       onPartial: options.onPartial && ((partial) => options.onPartial?.(encodeResult(partial))),

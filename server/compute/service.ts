@@ -10,6 +10,7 @@ import {
   type EncodedComputeResult,
   resultKey,
 } from '../../lib/protocol/compute';
+import type { AtlasService } from './atlas-service';
 import { ComputeError } from './errors';
 import type { JobCounts, JobOwner } from './job-counts';
 import type { ResultStore } from './result-store';
@@ -28,6 +29,8 @@ export interface ComputeServiceOptions {
   costFacts?: (request: ComputeRequest) => Promise<CostFacts>;
   /** Queued jobs per participant, address and session; none: not counted. */
   counts?: JobCounts;
+  /** Activation atlases: top-activating requests are answered from them once built. */
+  atlas?: AtlasService;
 }
 
 /** Someone waiting for a result. */
@@ -85,7 +88,12 @@ export class ComputeService {
     private readonly pool: JobQueue | null,
     private readonly options: ComputeServiceOptions,
     private readonly store: ResultStore | null = null,
-  ) {}
+  ) {
+    options.atlas?.onProgress((room, progress) => {
+      for (const listener of this.progressListeners) listener(room, progress);
+    });
+    options.atlas?.onReady((modelId, imageSetId) => void this.answerFromAtlas(modelId, imageSetId));
+  }
 
   get enabled(): boolean {
     return this.options.enabled && this.pool !== null;
@@ -113,6 +121,8 @@ export class ComputeService {
 
   request(request: ComputeRequest, waiter?: Waiter): Promise<ComputeAccepted> {
     const key = resultKey(request);
+    // The first use of a model and image set starts their atlas; the asker's room sees its progress.
+    if (request.kind === 'top-activating' && this.enabled) this.options.atlas?.use(request, waiter?.room);
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
@@ -206,6 +216,10 @@ export class ComputeService {
     counted: (release: () => Promise<void>) => void,
   ): Promise<ComputeAccepted> {
     const { key, request } = job;
+    if (request.kind === 'top-activating' && this.options.atlas) {
+      const answered = await this.options.atlas.answer(request).catch(() => null);
+      if (answered) return this.atlasAnswer(key, answered);
+    }
     const stored = await this.store?.get(key).catch(() => null);
     if (stored) {
       this.remember(key, stored.result, stored.backend, stored.ms);
@@ -241,6 +255,33 @@ export class ComputeService {
       result: result as EncodedComputeResult,
       origin: { where: 'server', backend, ms, cached: false },
     };
+  }
+
+  private atlasAnswer(
+    key: string,
+    answered: { result: EncodedComputeResult; backend: string; ms: number },
+  ): ComputeAccepted {
+    this.remember(key, answered.result, answered.backend, answered.ms);
+    return {
+      status: 'done',
+      key,
+      result: answered.result,
+      origin: { where: 'server', backend: answered.backend, ms: answered.ms, cached: false },
+    };
+  }
+
+  /** A new atlas answers the top-activating jobs still computing for its model and set: they stop. */
+  private async answerFromAtlas(modelId: string, imageSetId: string): Promise<void> {
+    for (const job of [...this.jobs.values()]) {
+      const { request } = job;
+      if (request.kind !== 'top-activating' || request.modelId !== modelId) continue;
+      if (request.imageSetId !== imageSetId) continue;
+      const answered = await this.options.atlas?.answer(request).catch(() => null);
+      if (!answered || this.jobs.get(job.key) !== job) continue;
+      const answer = this.atlasAnswer(job.key, answered);
+      this.settle(job, (w) => w.resolve(answer));
+      job.controller.abort();
+    }
   }
 
   private async checkCost(request: ComputeRequest): Promise<void> {

@@ -1,4 +1,8 @@
 import type { ComputeRequest } from '../../lib/protocol/compute';
+import type { AtlasStepRequest } from './atlas-step';
+
+/** What a worker computes: a client's request, or a step of an activation atlas build (server-only). */
+export type PoolRequest = ComputeRequest | AtlasStepRequest;
 
 /** Set once per worker: the pool writes a job's id into `cancel` to stop it at its next batch. */
 export interface WorkerData {
@@ -7,7 +11,7 @@ export interface WorkerData {
 
 export interface WorkerMessage {
   id: number;
-  request: ComputeRequest;
+  request: PoolRequest;
   /** The job stops itself (at its next batch) once it has run this long. */
   budgetMs: number;
 }

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ComputeJobState, ComputePriority, ComputeRequest } from '../../lib/protocol/compute';
 import { COMPUTE_PRIORITIES } from '../../lib/protocol/compute';
 import { ComputeError } from './errors';
-import type { WorkerData, WorkerMessage, WorkerReply } from './worker-messages';
+import type { PoolRequest, WorkerData, WorkerMessage, WorkerReply } from './worker-messages';
 
 export interface JobCallbacks {
   /** Queued (with the jobs ahead) or running (done/total and the time left). */
@@ -52,7 +52,7 @@ export interface WorkerPoolOptions {
 
 interface Job extends JobCallbacks {
   id: number;
-  request: ComputeRequest;
+  request: PoolRequest;
   rank: number;
   startedAt: number;
   ahead: number;
@@ -105,11 +105,11 @@ export class WorkerPool implements JobQueue {
     return this.slots.filter((s) => s.job).length;
   }
 
-  run(request: ComputeRequest, options: SubmitOptions = {}): Promise<JobOutcome> {
+  run(request: PoolRequest, options: SubmitOptions = {}): Promise<JobOutcome> {
     return this.submit(request, options).promise;
   }
 
-  submit(request: ComputeRequest, options: SubmitOptions = {}): PoolJob {
+  submit(request: PoolRequest, options: SubmitOptions = {}): PoolJob {
     let job: Job | undefined;
     const promise = new Promise<JobOutcome>((resolve, reject) => {
       if (this.closed) return reject(new Error('the compute pool is closed'));
