@@ -121,16 +121,17 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
       ? await startQueueWorker({ redisUrl, store: resultStore, pool, prefix: options.redisStream, log })
       : null;
   const hasher = new AssetHasher(models, images);
-  // Atlases are built on this server's own threads (with compute workers, top-activating stays per layer).
-  const atlas = pool
-    ? new AtlasService({
-        pool,
-        store: new AtlasStore(db),
-        identity: (modelId, imageSetId, k) =>
-          atlasIdentity({ models, images, hasher }, modelId, imageSetId, k),
-        log,
-      })
-    : undefined;
+  // Atlases are built on this server's own threads (also an embedded queue worker's); without any, stored ones are read.
+  const atlas =
+    pool || queue
+      ? new AtlasService({
+          pool,
+          store: new AtlasStore(db),
+          identity: (modelId, imageSetId, k) =>
+            atlasIdentity({ models, images, hasher }, modelId, imageSetId, k),
+          log,
+        })
+      : undefined;
   const compute = new ComputeService(
     queue ?? pool,
     {

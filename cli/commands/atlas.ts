@@ -1,15 +1,28 @@
-// `atlas`: one pass over a folder of images ranks every channel of every spatial layer; --out keeps it,
-// --from reads a kept one, --layer answers "neurons that fire" for one layer from it.
+// `atlas`: one pass over a folder of images (or a catalog image set) ranks every channel of every spatial
+// layer; --out keeps it in a file, --store in the server's database (where the server answers from it),
+// --from reads a kept file, --layer answers "neurons that fire" for one layer from it.
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LoadedModel } from '@/lib/models/types';
 import {
   type ActivationAtlas,
   atlasFromBytes,
   atlasToBytes,
   buildAtlas,
   layerReceptiveFieldOf,
+  layerReceptiveFields,
   queryAtlas,
 } from '@/lib/viz';
+import { ImageCatalog } from '@/server/catalog/images';
+import { ModelFiles } from '@/server/catalog/model-files';
+import { atlasIdentity } from '@/server/compute/atlas-identity';
+import { ATLAS_K } from '@/server/compute/atlas-service';
+import { AtlasStore } from '@/server/compute/atlas-store';
+import { backendLabel, initComputeBackend } from '@/server/compute/backend';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
+import { migrateDatabase, openDatabase } from '@/server/db/client';
+import { databaseConfig } from '@/server/db/config';
+import { AssetHasher } from '@/server/replay/assets';
 import { CliError, type Command, type OptionValues } from '../command';
 import { loadModelOption, tf } from '../model-options';
 
@@ -28,11 +41,82 @@ function parseChannels(value: string): number[] {
   return [...new Set(channels)];
 }
 
+/** The images to rank: a folder's files by name, or a catalog set's images with their catalog ids. */
+async function imagesToRank(
+  options: OptionValues,
+  limit: number | undefined,
+): Promise<{ files: string[]; idOf?: (file: string) => string; catalog?: ImageCatalog }> {
+  if (typeof options.set === 'string') {
+    const catalog = await ImageCatalog.discover();
+    let set: ReturnType<ImageCatalog['wholeSet']>;
+    try {
+      set = catalog.wholeSet(options.set);
+    } catch (error) {
+      throw new CliError(`--set: ${(error as Error).message}`, 2);
+    }
+    const ids = new Map(set.images.slice(0, limit).map((entry) => [join(set.dir, entry.file), entry.id]));
+    if (ids.size === 0) throw new CliError(`the image set ${options.set} is empty`);
+    return { files: [...ids.keys()], idOf: (file) => ids.get(file)!, catalog };
+  }
+  if (typeof options.images !== 'string') throw new CliError('--images (or --set, or --from) is required', 2);
+  let files: string[];
+  try {
+    files = imageFilesIn(options.images).slice(0, limit);
+  } catch (error) {
+    throw new CliError(
+      `cannot read --images ${options.images}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  if (files.length === 0) throw new CliError(`no JPEG or PNG images in ${options.images}`);
+  return { files };
+}
+
+/** Stores the atlas where the server looks for it: same identity (model content, set, preprocessing, k). */
+async function storeAtlas(
+  atlas: ActivationAtlas,
+  loaded: LoadedModel,
+  options: OptionValues,
+  catalog: ImageCatalog,
+  ms: number,
+): Promise<string> {
+  const modelId = String(options.model);
+  const models = new ModelFiles();
+  if (!(await models.has(modelId))) {
+    throw new CliError(`--store needs a catalog model id (built-in, pack or upload), got "${modelId}"`, 2);
+  }
+  const identity = await atlasIdentity(
+    { models, images: catalog, hasher: new AssetHasher(models, catalog) },
+    modelId,
+    String(options.set),
+    atlas.k,
+  );
+  const config = databaseConfig();
+  await migrateDatabase(config);
+  const db = await openDatabase(config);
+  try {
+    const fields = layerReceptiveFields(loaded.layers);
+    const { height, width } = loaded.manifest.inputSize;
+    await new AtlasStore(db).put(identity, {
+      atlas,
+      receptiveFields: Object.fromEntries(atlas.layers.map((l) => [l.name, fields.get(l.name)!])),
+      inputSize: { height, width },
+      backend: `cli ${backendLabel(await initComputeBackend())}`,
+      ms,
+    });
+  } finally {
+    await db.$disconnect();
+  }
+  return identity.key;
+}
+
 export const atlasCommand: Command = {
   name: 'atlas',
   summary: 'the top-k images of every channel of every spatial layer, from one pass over a folder',
   usage: [
-    '  --images <dir>            folder of JPEG/PNG images (or --from an atlas file)',
+    '  --images <dir>            folder of JPEG/PNG images (or --set, or --from an atlas file)',
+    '  --set <id>                a catalog image set instead: mnist, test-images, imagenet-sample, tiny-imagenet',
+    `  --store                   with --set and a catalog --model: store it in DATABASE_URL's database, where`,
+    `                            the server answers "neurons that fire" from it (k ${ATLAS_K}, the whole set)`,
     '  --k <n>                   images kept per channel (default 9)',
     '  --limit <n>               only the first n images of the folder (by name)',
     '  --batch <n>               images per forward pass (default 16)',
@@ -43,6 +127,8 @@ export const atlasCommand: Command = {
   ].join('\n'),
   options: {
     images: { type: 'string' },
+    set: { type: 'string' },
+    store: { type: 'boolean', default: false },
     k: { type: 'string', default: '9' },
     limit: { type: 'string' },
     batch: { type: 'string', default: '16' },
@@ -69,18 +155,15 @@ export const atlasCommand: Command = {
           `read ${options.from}: ${atlas.layers.length} layers, ${atlas.imagesSeen} images, k ${atlas.k}`,
         );
       } else {
-        if (typeof options.images !== 'string') throw new CliError('--images (or --from) is required', 2);
-        let files: string[];
-        try {
-          files = imageFilesIn(options.images).slice(0, limit);
-        } catch (error) {
+        if (options.store && (typeof options.set !== 'string' || limit !== undefined || k !== ATLAS_K)) {
           throw new CliError(
-            `cannot read --images ${options.images}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+            `--store takes a whole catalog set (--set, no --limit) at the server's k (${ATLAS_K})`,
+            2,
           );
         }
-        if (files.length === 0) throw new CliError(`no JPEG or PNG images in ${options.images}`);
+        const { files, idOf, catalog } = await imagesToRank(options, limit);
         const started = performance.now();
-        atlas = await buildAtlas(tf, loaded, decodeFilesAhead(files, loaded.manifest), {
+        atlas = await buildAtlas(tf, loaded, decodeFilesAhead(files, loaded.manifest, { idOf }), {
           k,
           batchSize,
           total: files.length,
@@ -99,6 +182,10 @@ export const atlasCommand: Command = {
         if (typeof options.out === 'string') {
           await writeFile(options.out, bytes);
           lines.push(`wrote ${options.out}`);
+        }
+        if (options.store && catalog) {
+          const key = await storeAtlas(atlas, loaded, options, catalog, seconds * 1000);
+          lines.push(`stored in the database as ${key}`);
         }
       }
       let result: unknown = {

@@ -10,8 +10,7 @@ import {
   type ComputeRequest,
   type EncodedComputeResult,
 } from '../../lib/protocol/compute';
-import { queryAtlas } from '../../lib/viz/atlas';
-import { clipBox, neuronBox } from '../../lib/viz/receptive-field';
+import { clipBox, neuronBox, queryAtlas } from '../../lib/viz';
 import type { AtlasIdentity } from './atlas-identity';
 import type { AtlasStepRequest, AtlasStepResult } from './atlas-step';
 import type { AtlasStore, StoredAtlas } from './atlas-store';
@@ -26,8 +25,8 @@ export interface AtlasServiceOptions {
   /** The atlas's identity (database key, set size) for a model and image set at this k. */
   identity: (modelId: string, imageSetId: string, k: number) => Promise<AtlasIdentity>;
   store: AtlasStore;
-  /** Where the steps run: the server's worker threads. */
-  pool: { submit(request: AtlasStepRequest, options: SubmitOptions): PoolJob };
+  /** Where the steps run: the server's worker threads; none: stored atlases are read, none is built. */
+  pool: { submit(request: AtlasStepRequest, options: SubmitOptions): PoolJob } | null;
   k?: number;
   /** How long one step runs before its worker is free again. */
   stepMs?: number;
@@ -55,6 +54,7 @@ type ProgressListener = (room: string, progress: ComputeProgress) => void;
 type ReadyListener = (modelId: string, imageSetId: string) => void;
 
 const PROGRESS_INTERVAL_MS = 250;
+const MAX_REMEMBERED_FAILURES = 256;
 
 function slotOf(modelId: string, imageSetId: string): string {
   return JSON.stringify([modelId, imageSetId]);
@@ -69,6 +69,7 @@ export class AtlasService {
   private readonly ready = new Map<string, StoredAtlas>();
   private readyBytes = 0;
   private readonly loads = new Map<string, Promise<StoredAtlas | null>>();
+  private readonly identities = new Map<string, Promise<AtlasIdentity>>();
   private readonly builds = new Map<string, Build>();
   /** Builds waiting for their turn, the running one first. */
   private readonly turns: Build[] = [];
@@ -176,7 +177,7 @@ export class AtlasService {
     let loading = this.loads.get(slot);
     if (!loading) {
       loading = (async () => {
-        const identity = await this.options.identity(modelId, imageSetId, this.k);
+        const identity = await this.identity(modelId, imageSetId);
         const stored = await this.options.store.get(identity.key);
         if (stored) this.keep(slot, stored);
         return stored;
@@ -186,6 +187,18 @@ export class AtlasService {
       loading.then(forget, forget);
     }
     return loading;
+  }
+
+  /** Hashing the model and listing the set's files once per model and set (the catalog is fixed at start). */
+  private identity(modelId: string, imageSetId: string): Promise<AtlasIdentity> {
+    const slot = slotOf(modelId, imageSetId);
+    let identity = this.identities.get(slot);
+    if (!identity) {
+      identity = this.options.identity(modelId, imageSetId, this.k);
+      this.identities.set(slot, identity);
+      identity.catch(() => this.identities.delete(slot));
+    }
+    return identity;
   }
 
   private keep(slot: string, stored: StoredAtlas): void {
@@ -204,8 +217,8 @@ export class AtlasService {
   private async run(build: Build): Promise<void> {
     const { modelId, imageSetId, slot, controller } = build;
     try {
-      if (await this.load(modelId, imageSetId)) return;
-      const identity = await this.options.identity(modelId, imageSetId, this.k);
+      if ((await this.load(modelId, imageSetId)) || !this.options.pool) return;
+      const identity = await this.identity(modelId, imageSetId);
       build.phase = 'queued';
       await this.turn(build);
       controller.signal.throwIfAborted();
@@ -226,6 +239,9 @@ export class AtlasService {
         this.publish(build, { state: 'cancelled' }, true);
       } else {
         this.failedAt.set(slot, Date.now());
+        // Unknown models and sets fail too: remember only the latest few.
+        if (this.failedAt.size > MAX_REMEMBERED_FAILURES)
+          this.failedAt.delete(this.failedAt.keys().next().value!);
         const reason = (error as Error).message;
         this.options.log?.warn({ modelId, imageSetId, reason }, 'activation atlas failed');
         this.publish(build, { state: 'failed', code: 'compute-failed', reason }, true);
@@ -256,12 +272,13 @@ export class AtlasService {
 
   private async steps(build: Build, identity: AtlasIdentity): Promise<Omit<StoredAtlas, 'ms' | 'bytes'>> {
     const { total } = identity;
+    const pool = this.options.pool!;
     let resume: EncodedResult<AtlasStepResult['atlas']> | undefined;
     let done = 0;
     let activeMs = 0;
     for (;;) {
       let stepStarted = performance.now();
-      const job = this.options.pool.submit(
+      const job = pool.submit(
         {
           kind: 'atlas-step',
           modelId: build.modelId,

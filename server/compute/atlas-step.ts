@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { ComputeEnv, RunOptions } from '../../lib/compute/run';
 import type { LayerReceptiveField } from '../../lib/models/types';
 import { decodeResult, type EncodedResult } from '../../lib/protocol/codec';
-import { type ActivationAtlas, buildAtlas } from '../../lib/viz/atlas';
-import { layerReceptiveFields } from '../../lib/viz/receptive-field';
+import { type ActivationAtlas, buildAtlas, layerReceptiveFields } from '../../lib/viz';
 import type { ImageCatalog } from '../catalog/images';
 import { decodeFilesAhead } from './image-files';
 

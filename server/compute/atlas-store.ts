@@ -1,8 +1,7 @@
 // Finished activation atlases in the database (ActivationAtlas): one row per identity, the atlas as one
 // byte buffer (lib/viz/atlas-codec) beside what a query needs without the model.
 import type { LayerReceptiveField } from '../../lib/models/types';
-import type { ActivationAtlas } from '../../lib/viz/atlas';
-import { atlasFromBytes, atlasToBytes } from '../../lib/viz/atlas-codec';
+import { type ActivationAtlas, atlasFromBytes, atlasToBytes } from '../../lib/viz';
 import type { Db } from '../db/client';
 import type { AtlasIdentity } from './atlas-identity';
 

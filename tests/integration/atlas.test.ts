@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeResult } from '@/lib/compute/codec';
 import { runCompute } from '@/lib/compute/run';
@@ -14,7 +16,8 @@ import { type Application, createApplication } from '@/server/app';
 import { ImageCatalog } from '@/server/catalog/images';
 import { initComputeBackend, tf } from '@/server/compute/backend';
 import { createServerComputeEnv } from '@/server/compute/env';
-import { startServer, type TestServer } from '../helpers/server';
+import { PROJECT_ROOT } from '@/server/models/paths';
+import { freshDatabase, startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
 const MODEL = 'mnist-cnn';
@@ -140,6 +143,39 @@ describe('activation atlas on the server (built-in model)', () => {
     } finally {
       other?.close();
       await again?.close();
+    }
+  });
+
+  it('is stored by the CLI where the server finds it', async () => {
+    const db = await freshDatabase('sqlite');
+    let app: Application | null = null;
+    let student: TestParticipant | null = null;
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'cli/index.ts', 'atlas', '--set', SET, '--store', '--json'],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, CONVLENS_BACKEND: 'wasm', DATABASE_URL: db.config.url },
+          maxBuffer: 16 * 2 ** 20,
+        },
+      );
+      const started = await createApplication({ database: db.config });
+      app = started;
+      await new Promise<void>((resolve) => started.httpServer.listen(0, '127.0.0.1', resolve));
+      const joined = await teacherOn(
+        `http://127.0.0.1:${(started.httpServer.address() as AddressInfo).port}`,
+      );
+      student = joined.teacher;
+      const request = top('conv3', [2, 9], 9);
+      const answer = done(await ask(request, student));
+      expect(answer.origin.backend).toMatch(/^cli .*atlas$/);
+      expect(decodeResult<TopActivatingResult>(answer.result)).toEqual(await plain(request));
+      expect(joined.atlas).toEqual([]);
+    } finally {
+      student?.close();
+      await app?.close();
+      await db.drop();
     }
   });
 });

@@ -95,6 +95,15 @@ export class ComputeClient {
     };
   }
 
+  /** A job's state as the server reports it to this session (e.g. an atlas build), without asking for a result. */
+  watchProgress(key: string, listener: (job: ComputeJobState) => void): () => void {
+    return this.connection.watchCompute(
+      key,
+      ({ key: _, ...job }) => listener(job),
+      () => {},
+    );
+  }
+
   /** Nobody here looks at a result still being computed: forget it and tell the server. */
   private abandon(key: string, entry: Entry): void {
     if (entry.listeners.size > 0 || entry.value.status !== 'loading') return;

@@ -4,8 +4,10 @@ import { useState } from 'react';
 import type { ModelInfoResult } from '@/lib/compute/types';
 import { topActivatingRequest, topActivatingSelection } from '@/lib/session/shared-view';
 import type { SessionState } from '@/lib/session/state';
+import { useAtlasProgress } from '../../compute/use-atlas-progress';
 import { useComputed } from '../../compute/use-computed';
 import { ResultSourceBadge, TopActivatingView } from '../../viz';
+import { jobStatusText } from '../../viz/progress-bar';
 import { type CatalogImageSet, cropUrl, imageSetsFor } from '../catalog';
 import type { Dispatch } from '../dispatch';
 import { LayerSelect } from './layer-select';
@@ -26,6 +28,7 @@ export function TopActivatingPanel({
   const channelCount = layer?.outputShape[2] ?? 0;
   const [imageSetId] = imageSetsFor(state.modelId, sets).many;
   const top = useComputed(topActivatingRequest(state, info, imageSetId));
+  const atlas = useAtlasProgress(state.modelId, imageSetId);
   const labels = new Map(
     sets.flatMap((s) => s.images.map((img) => [img.id, img.label ?? img.file] as const)),
   );
@@ -49,6 +52,11 @@ export function TopActivatingPanel({
         </span>
         {top?.origin && <ResultSourceBadge source={originText(top.origin)} />}
       </div>
+      {atlas && (
+        <p data-testid="atlas-progress" role="status" className="text-sm text-slate-600">
+          Atlas of every layer (then any layer answers at once): {jobStatusText(atlas, 'images')}
+        </p>
+      )}
       {top?.status === 'error' && (
         <p role="alert" className="text-sm text-red-700">
           {top.error}
