@@ -19,11 +19,14 @@ export class TestParticipant {
   /** Given by the join that created this participant: what resuming as them takes. */
   resumeSecret: string | undefined;
   readonly ephemeral: EphemeralUpdate[] = [];
+  /** Checks run after every folded event: `until` waits on them, not on a clock. */
+  private readonly watchers = new Set<() => void>();
 
   private constructor(readonly socket: TestSocket) {
     socket.on('session:event', (event) => {
       this.received.push(event);
       this.sequencer?.accept(event);
+      this.notify();
     });
     socket.on('session:ephemeral', (update) => this.ephemeral.push(update));
   }
@@ -64,6 +67,7 @@ export class TestParticipant {
     const sequencer = new Sequencer(joined);
     for (const e of participant.received) sequencer.accept(e);
     participant.sequencer = sequencer;
+    participant.notify();
     return participant;
   }
 
@@ -89,14 +93,29 @@ export class TestParticipant {
     return this.request('session:act', action);
   }
 
-  /** Resolves once this participant has folded up to `seq`. */
-  async until(seq: number, timeoutMs = 5000): Promise<SessionState> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.state || this.state.seq < seq) {
-      if (Date.now() > deadline) throw new Error(`seq ${seq} not reached (at ${this.state?.seq})`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return this.state;
+  private notify(): void {
+    for (const watcher of [...this.watchers]) watcher();
+  }
+
+  /** Resolves once this participant has folded up to `seq` (rejects after `timeoutMs`). */
+  until(seq: number, timeoutMs = 5000): Promise<SessionState> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!this.state || this.state.seq < seq) return;
+        done();
+        resolve(this.state);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`seq ${seq} not reached (at ${this.state?.seq})`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.watchers.delete(check);
+      };
+      this.watchers.add(check);
+      check();
+    });
   }
 
   close(): void {

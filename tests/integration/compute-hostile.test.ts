@@ -6,6 +6,7 @@ import { resultKey } from '@/lib/protocol/compute';
 import type { Response } from '@/lib/protocol/socket';
 import { startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
+import { waitFor } from '../helpers/wait';
 
 const TRAPPING_ENTRY = new URL('../helpers/trapping-worker-entry.mjs', import.meta.url);
 
@@ -19,18 +20,6 @@ function occlusion(patch: number, classIndex: number | null = null): ComputeRequ
     fill: 'grey',
     classIndex,
   };
-}
-
-function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not reached'));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
 }
 
 describe('hostile clients cannot monopolise or break server compute', () => {
@@ -73,7 +62,7 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     const requests = [0, 1, 2, 3, 4, 5].map((c) => occlusion(2, c));
     const answers: Response<ComputeAccepted>[] = [];
     for (const r of requests) void ask(flooder, r).then((a) => answers.push(a));
-    await until(() => answers.length >= 2);
+    await waitFor(() => answers.length >= 2);
     const refused = answers.filter((a) => !a.ok && a.error.code === 'queue-full');
     expect(refused).toHaveLength(2);
     if (!refused[0].ok) expect(refused[0].error.message).toMatch(/you already wait for 4 results/);
@@ -87,7 +76,7 @@ describe('hostile clients cannot monopolise or break server compute', () => {
       expect(progress.find((p) => p.key === key)).toMatchObject({ state: 'failed', code: 'queue-full' });
 
     flooder.close();
-    await until(() => accepted.every((key) => statesOf(key).includes('cancelled')));
+    await waitFor(() => accepted.every((key) => statesOf(key).includes('cancelled')));
     // The workers are free: a teacher's result comes at once.
     const quick = await ask(teacher, { kind: 'predict', modelId: 'mnist-cnn', imageId: 'mnist/002-6.png' });
     expect(quick).toMatchObject({ ok: true, value: { status: 'done' } });
@@ -97,10 +86,10 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     const request = occlusion(2, 7);
     const key = resultKey(request);
     const answer = ask(teacher, request);
-    await until(() => statesOf(key).includes('running'));
+    await waitFor(() => statesOf(key).includes('running'));
     teacher.socket.emit('compute:cancel', { key });
     expect(await answer).toMatchObject({ ok: false, error: { code: 'cancelled' } });
-    await until(() => statesOf(key).includes('cancelled'));
+    await waitFor(() => statesOf(key).includes('cancelled'));
   });
 
   it('stops the job of a view the instructor left, and serves the shared view before free exploration', async () => {
@@ -119,12 +108,12 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     const explored = [0, 1, 2, 3].map((c) => occlusion(3, c));
     const finished = new Set<string>();
     for (const r of explored) void ask(explorer, r).then((answer) => answer.ok && finished.add(resultKey(r)));
-    await until(() => explored.filter((r) => statesOf(resultKey(r)).includes('running')).length === 2);
+    await waitFor(() => explored.filter((r) => statesOf(resultKey(r)).includes('running')).length === 2);
 
     // The shared view's map goes ahead of the student's queued jobs…
     const abandoned = occlusion(2, 9);
     const abandonedAnswer = ask(teacher, abandoned);
-    await until(() => statesOf(resultKey(abandoned)).length > 0);
+    await waitFor(() => statesOf(resultKey(abandoned)).length > 0);
     expect(progress.find((p) => p.key === resultKey(abandoned))).toEqual({
       key: resultKey(abandoned),
       state: 'queued',
@@ -136,13 +125,13 @@ describe('hostile clients cannot monopolise or break server compute', () => {
       params: { patch: 4, stride: 2, fill: 'grey', classIndex: 9 },
     });
     expect(await abandonedAnswer).toMatchObject({ ok: false, error: { code: 'cancelled' } });
-    await until(() => statesOf(resultKey(abandoned)).includes('cancelled'));
+    await waitFor(() => statesOf(resultKey(abandoned)).includes('cancelled'));
     expect(statesOf(resultKey(abandoned))).not.toContain('running');
     // On a slow machine a running exploration job may finish first; every one still waiting is stopped.
     const unfinished = explored.map(resultKey).filter((key) => !finished.has(key));
     explorer.close();
     expect(unfinished.length).toBeGreaterThanOrEqual(2);
-    await until(() => unfinished.every((key) => statesOf(key).includes('cancelled')));
+    await waitFor(() => unfinished.every((key) => statesOf(key).includes('cancelled')));
     await teacher.act({ type: 'mode.set', mode: 'follow' });
   });
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ComputeJobState, ComputeRequest } from '@/lib/protocol/compute';
 import { ComputeError } from '@/server/compute/errors';
 import { WorkerPool } from '@/server/compute/worker-pool';
+import { waitFor } from '../helpers/wait';
 
 const TRAPPING_ENTRY = new URL('../helpers/trapping-worker-entry.mjs', import.meta.url);
 
@@ -18,13 +19,6 @@ function longOcclusion(classIndex: number): ComputeRequest {
   };
 }
 const predict: ComputeRequest = { kind: 'predict', modelId: 'mnist-cnn', imageId: 'mnist/001-7.png' };
-
-function until(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const poll = () => (condition() ? resolve() : setTimeout(poll, 5));
-    poll();
-  });
-}
 
 async function failure(promise: Promise<unknown>): Promise<ComputeError> {
   const error = await promise.then(
@@ -55,7 +49,7 @@ describe('the worker pool', () => {
         if (controller.signal.aborted && state.state === 'running') afterCancel++;
       },
     });
-    await until(() => states.some((s) => s.state === 'running' && s.done > 0));
+    await waitFor(() => states.some((s) => s.state === 'running' && s.done > 0));
     controller.abort();
     const error = await failure(job);
     expect(error.code).toBe('cancelled');
