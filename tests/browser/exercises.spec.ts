@@ -1,8 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
+import { NEAR_CREDIT, nearMisses } from '@/lib/exercises/scoring';
 import { createSession, instructorSeat, type Seat, studentSeat } from './support/classroom';
 
 const TOP_N = 5;
+/** The exercise's own grid on the digits CNN: 7×7 (patch 4, stride 4), not the live view's 6×6. */
+const COLS = 7;
+const CELLS = COLS * COLS;
+
+/** What the docs promise: (hits + ½ · near misses) / N, at most 1. */
+function expectedScore(painted: number[], top: Set<number>): number {
+  const hits = painted.filter((c) => top.has(c)).length;
+  const near = nearMisses(painted, [...top], COLS);
+  return Math.min(1, (Math.min(hits, TOP_N) + NEAR_CREDIT * near) / TOP_N);
+}
 
 function cell(page: Page, index: number) {
   return page.getByTestId('paint-cell').and(page.locator(`[data-cell="${index}"]`));
@@ -32,22 +43,27 @@ test.describe('exercises: students predict, then the reveal', () => {
     await expect(teacher.page.getByTestId('participant')).toHaveCount(4);
     await expect(teacher.page.getByTestId('prediction')).toContainText('the model says');
 
+    // The exercise poses its own grid: the live view's 6×6 is offered, marked as seen, but not first.
+    await expect(teacher.page.getByTestId('exercise-grid')).toHaveValue('4/4');
+    await expect(teacher.page.getByTestId('exercise-grid').locator('option', { hasText: 'seen' })).toHaveText(
+      /6×6 cells/,
+    );
     await teacher.page.getByTestId('exercise-start').click();
     for (const seat of [teacher, ...students]) {
       await expect(seat.page.getByTestId('exercise-panel')).toHaveAttribute('data-phase', 'open');
       // The views (and their heatmap) are gone while the class answers.
       await expect(seat.page.getByTestId('occlusion-heatmap')).toHaveCount(0);
     }
-    await expect(teacher.page.getByTestId('paint-cell')).toHaveCount(36);
+    await expect(teacher.page.getByTestId('paint-cell')).toHaveCount(CELLS);
 
     // Ada clicks four cells in the middle, Ben drags across the top row, Cy paints one cell twice (on, off) and two others.
     const [ada, ben, cy] = students.map((s) => s.page);
-    for (const c of [14, 15, 20, 21]) await cell(ada, c).click();
+    for (const c of [16, 17, 23, 24]) await cell(ada, c).click();
     await drag(ben, 0, 2);
-    await cell(cy, 35).click();
-    await cell(cy, 35).click();
-    for (const c of [8, 27]) await cell(cy, c).click();
-    const painted = { Ada: [14, 15, 20, 21], Ben: [0, 1, 2], Cy: [8, 27] };
+    await cell(cy, 48).click();
+    await cell(cy, 48).click();
+    for (const c of [9, 33]) await cell(cy, c).click();
+    const painted = { Ada: [16, 17, 23, 24], Ben: [0, 1, 2], Cy: [9, 33] };
     for (const [page, name] of [
       [ada, 'Ada'],
       [ben, 'Ben'],
@@ -79,7 +95,7 @@ test.describe('exercises: students predict, then the reveal', () => {
     await expect(truth).toHaveAttribute('data-top-cells', /^\d+(,\d+)*$/);
     const topCells = (await truth.getAttribute('data-top-cells'))!;
     const counts = await teacher.page.getByTestId('exercise-class-map').getAttribute('data-counts');
-    const expectedCounts = new Array<number>(36).fill(0);
+    const expectedCounts = new Array<number>(CELLS).fill(0);
     for (const cells of Object.values(painted)) for (const c of cells) expectedCounts[c]++;
     expect(counts).toBe(expectedCounts.join(','));
     for (const seat of students) {
@@ -87,12 +103,11 @@ test.describe('exercises: students predict, then the reveal', () => {
       await expect(seat.page.getByTestId('exercise-class-map')).toHaveAttribute('data-counts', counts ?? '');
     }
 
-    // Each student's own score: |painted ∩ top| / N.
+    // Each student's own score, near misses at half credit.
     const top = new Set(topCells.split(',').map(Number));
     const scores: Record<string, number> = {};
     for (const [i, name] of names.entries()) {
-      const hits = painted[name as keyof typeof painted].filter((c) => top.has(c)).length;
-      scores[name] = Math.min(hits, TOP_N) / TOP_N;
+      scores[name] = expectedScore(painted[name as keyof typeof painted], top);
       await expect(students[i].page.getByTestId('exercise-score')).toHaveAttribute(
         'data-score',
         scores[name].toFixed(4),
@@ -100,14 +115,19 @@ test.describe('exercises: students predict, then the reveal', () => {
     }
     await expect(teacher.page.getByTestId('exercise-score')).toHaveCount(0);
 
-    // The leaderboard appears for everyone only when the instructor shows it.
+    // The leaderboard appears for everyone only when the instructor shows it, without zero scores.
     await expect(ada.getByTestId('leaderboard')).toHaveCount(0);
     await teacher.page.getByTestId('leaderboard-toggle').click();
+    const listed = Object.values(scores).filter((score) => score > 0).length;
     for (const seat of [teacher, ...students]) {
-      await expect(seat.page.getByTestId('leaderboard-row')).toHaveCount(3);
+      await expect(seat.page.getByTestId('leaderboard-row')).toHaveCount(listed);
     }
     const best = Math.max(...Object.values(scores));
-    await expect(ada.getByTestId('leaderboard-row').first()).toContainText(`${Math.round(best * 100)}%`);
+    if (best > 0) {
+      await expect(ada.getByTestId('leaderboard-row').first()).toContainText(
+        `${Math.round(best * 1000) / 10}%`,
+      );
+    }
     await teacher.page.getByTestId('leaderboard-toggle').click();
     await expect(cy.getByTestId('leaderboard')).toHaveCount(0);
 
@@ -179,3 +199,82 @@ test.describe('exercises: students predict, then the reveal', () => {
     for (const seat of [teacher, ...students]) await seat.context.close();
   });
 });
+
+const VIEWPORTS = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+];
+
+for (const viewport of VIEWPORTS) {
+  test.describe(`exercise answers stay hidden at ${viewport.width}×${viewport.height}`, () => {
+    test.use({ viewport });
+
+    test('students who followed the occlusion view see no map from the start until the reveal', async ({
+      browser,
+      request,
+    }, testInfo) => {
+      const session = await createSession(request, 'Hidden until the reveal');
+      const teacher = await instructorSeat(browser, session, { viewport });
+      const follower = await studentSeat(browser, session, 'Ada', { viewport });
+      // A phone-sized student: the starter warns when a grid's cells would be too small for them.
+      const phone = await studentSeat(browser, session, 'Ben', { viewport: { width: 360, height: 740 } });
+      const shot = async (seat: Seat, name: string) => {
+        const file = testInfo.outputPath(`${name}-${viewport.width}x${viewport.height}.png`);
+        await seat.page.screenshot({ path: file, fullPage: true });
+        await testInfo.attach(name, { path: file, contentType: 'image/png' });
+      };
+
+      // Everyone follows the live occlusion view and has its map.
+      await teacher.page.getByRole('tab', { name: 'Occlusion' }).click();
+      for (const seat of [teacher, follower]) {
+        await expect(seat.page.getByTestId('occlusion-heatmap')).toHaveAttribute('data-checksum', /.+/);
+      }
+
+      // A 14×14 grid would have cells of about 21 px on the phone: the starter says so.
+      const grid = teacher.page.getByTestId('exercise-grid');
+      await grid.selectOption('2/2');
+      await expect(teacher.page.getByTestId('exercise-cell-size')).toHaveAttribute(
+        'data-warning',
+        'small-cells',
+      );
+      await expect(teacher.page.getByTestId('exercise-cell-size')).toContainText('for 1 student');
+      await grid.selectOption('4/4');
+      await expect(teacher.page.getByTestId('exercise-cell-size')).not.toHaveAttribute('data-warning', /.*/);
+      await shot(teacher, 'exercise-starter');
+
+      await teacher.page.getByTestId('exercise-start').click();
+      for (const seat of [follower, phone]) {
+        await expect(seat.page.getByTestId('exercise-panel')).toHaveAttribute('data-phase', 'open');
+        await expect(seat.page.getByTestId('occlusion-heatmap')).toHaveCount(0);
+        await expect(seat.page.getByTestId('current-view')).toHaveCount(0);
+        await expect(seat.page.getByTestId('exercise-truth')).toHaveCount(0);
+      }
+      await expect(follower.page.getByTestId('paint-cell')).toHaveCount(CELLS);
+      await shot(follower, 'exercise-open-student');
+
+      for (const c of [16, 17, 23]) await cell(follower.page, c).click();
+      await follower.page.getByTestId('exercise-submit').click();
+      await expect(follower.page.getByTestId('exercise-saved')).toHaveText('Saved: 3 cells.');
+      await expect(teacher.page.getByTestId('exercise-answered')).toHaveAttribute('data-count', '1');
+      // Still nothing of the answer anywhere a student looks.
+      await expect(follower.page.getByTestId('exercise-truth')).toHaveCount(0);
+      await expect(phone.page.getByTestId('exercise-truth')).toHaveCount(0);
+
+      await teacher.page.getByTestId('exercise-reveal').click();
+      const truth = follower.page.getByTestId('exercise-truth');
+      await expect(truth).toHaveAttribute('data-top-cells', /^\d+(,\d+)*$/);
+      const top = new Set((await truth.getAttribute('data-top-cells'))!.split(',').map(Number));
+      await expect(follower.page.getByTestId('exercise-score')).toHaveAttribute(
+        'data-score',
+        expectedScore([16, 17, 23], top).toFixed(4),
+      );
+      await expect(phone.page.getByTestId('exercise-score')).toHaveText('You did not answer this one.');
+      await teacher.page.getByTestId('leaderboard-toggle').click();
+      await expect(follower.page.getByTestId('leaderboard')).toBeVisible();
+      await shot(follower, 'exercise-revealed-student');
+      await shot(phone, 'exercise-revealed-phone');
+
+      for (const seat of [teacher, follower, phone]) await seat.context.close();
+    });
+  });
+}

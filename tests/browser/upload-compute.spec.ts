@@ -5,11 +5,13 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import sharp from 'sharp';
 import { runCompute } from '@/lib/compute/run';
 import type { CatalogImage } from '@/lib/protocol/http';
 import { ImageCatalog } from '@/server/catalog/images';
 import { createServerComputeEnv } from '@/server/compute/env';
 import { bundleForBrowser } from './support/bundle';
+import { createSession, instructorSeat } from './support/classroom';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let bundle: string;
@@ -51,3 +53,70 @@ test('a freshly uploaded photo computes in the browser with the server’s numbe
   for (let i = 0; i < 10; i++) expect(Math.abs(inBrowser[i] - onServer.probs[i])).toBeLessThan(1e-4);
   expect(inBrowser.indexOf(Math.max(...inBrowser))).toBe(4);
 });
+
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`an uploaded photo keeps its name and its occlusion map computes on the server and in the browser (${viewport.width}×${viewport.height})`, async ({
+    browser,
+    request,
+  }, testInfo) => {
+    // A photo no earlier test sent (uploads are stored by content): the digit mirrored, at this viewport's width.
+    const name = `mirrored four ${viewport.width}.png`;
+    const photo = await sharp(readFileSync(path.join(root, 'public/images/mnist/000-4.png')))
+      .flop()
+      .resize(28 + (viewport.width % 7), 28 + (viewport.width % 7))
+      .png()
+      .toBuffer();
+    const session = await createSession(request, 'Your own photo');
+    const teacher = await instructorSeat(browser, session, { viewport });
+    const page = teacher.page;
+    await expect(page.getByTestId('prediction')).toContainText('the model says');
+
+    // A file that is not an image: the error shows beside the image uploader, not the model's.
+    await page
+      .getByTestId('image-upload')
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'notes.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('not a picture'),
+      });
+    await expect(page.getByTestId('image-upload-error')).toContainText('notes.png');
+    await expect(page.getByTestId('model-upload-error')).toHaveCount(0);
+
+    await page.getByTestId('image-upload').locator('input[type=file]').setInputFiles({
+      name,
+      mimeType: 'image/png',
+      buffer: photo,
+    });
+    await expect(page.getByTestId('image-upload')).toContainText(`Showing ${name}.`);
+    // The picker names it by the file it was sent as, never by its stored hash.
+    await expect(page.getByLabel('Image', { exact: true })).toContainText(name);
+    await expect(page.getByLabel('Image', { exact: true })).not.toContainText(/[0-9a-f]{32}/);
+
+    await page.getByRole('tab', { name: 'Occlusion' }).click();
+    const heatmap = page.getByTestId('occlusion-heatmap');
+    await expect(heatmap).toHaveAttribute('data-checksum', /.+/);
+    await expect(page.getByTestId('result-source').first()).toContainText('server');
+    const onServer = await page.getByTestId('occlusion-view').getAttribute('data-base-prob');
+    const shot = testInfo.outputPath(`upload-occlusion-server-${viewport.width}x${viewport.height}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('upload-occlusion-server', { path: shot, contentType: 'image/png' });
+
+    // The same map computed in this browser (the server declines: the session computes in the browsers).
+    await page.getByLabel('in each browser').check();
+    await page.reload();
+    await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'live');
+    await expect(heatmap).toHaveAttribute('data-checksum', /.+/);
+    await expect(page.getByTestId('result-source').first()).toContainText('your browser');
+    const inBrowser = await page.getByTestId('occlusion-view').getAttribute('data-base-prob');
+    expect(Math.abs(Number(inBrowser) - Number(onServer))).toBeLessThan(1e-4);
+    const shot2 = testInfo.outputPath(`upload-occlusion-browser-${viewport.width}x${viewport.height}.png`);
+    await page.screenshot({ path: shot2, fullPage: true });
+    await testInfo.attach('upload-occlusion-browser', { path: shot2, contentType: 'image/png' });
+
+    await teacher.context.close();
+  });
+}

@@ -15,8 +15,17 @@ export interface Seat {
   page: Page;
 }
 
-async function seat(browser: Browser, joinCode: string, credentials: Record<string, string>, path: string) {
-  const context = await browser.newContext();
+/** Options of the seat's browser context (its viewport, for the lecture-hall sizes). */
+export type SeatOptions = Parameters<Browser['newContext']>[0];
+
+async function seat(
+  browser: Browser,
+  joinCode: string,
+  credentials: Record<string, string>,
+  path: string,
+  options?: SeatOptions,
+) {
+  const context = await browser.newContext(options);
   await context.addInitScript(
     ([code, creds]) => {
       const key = `convlens:${code}`;
@@ -31,15 +40,25 @@ async function seat(browser: Browser, joinCode: string, credentials: Record<stri
   return { context, page };
 }
 
-export function instructorSeat(browser: Browser, session: CreateSessionResult): Promise<Seat> {
+export function instructorSeat(
+  browser: Browser,
+  session: CreateSessionResult,
+  options?: SeatOptions,
+): Promise<Seat> {
   return seat(
     browser,
     session.joinCode,
     { instructorKey: session.instructorKey },
     `/s/${session.joinCode}/instructor`,
+    options,
   );
 }
 
-export function studentSeat(browser: Browser, session: CreateSessionResult, name: string): Promise<Seat> {
-  return seat(browser, session.joinCode, { name }, `/s/${session.joinCode}`);
+export function studentSeat(
+  browser: Browser,
+  session: CreateSessionResult,
+  name: string,
+  options?: SeatOptions,
+): Promise<Seat> {
+  return seat(browser, session.joinCode, { name }, `/s/${session.joinCode}`, options);
 }
