@@ -76,8 +76,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const processJob = async (job: Job<{ request: ComputeRequest }>) => {
     const key = job.id as string;
+    // Time in the queue, from its enqueueing to this worker taking it: for the load benchmark and operators.
+    const waitedMs = (job.processedOn ?? Date.now()) - job.timestamp;
     // A result already stored (a retry after this job completed elsewhere) is never computed again.
     if (await options.store.get(key).catch(() => null)) return { stored: true };
+    // Servers register before they queue a job, so none left means every waiter went away (e.g. while the
+    // job waited for a dead worker's lock to expire, when no worker could hear the cancel).
+    if ((await redis.scard(names.waitersKey(key))) === 0) {
+      options.log.info({ key, waitedMs, worker: name }, 'cancelled');
+      throw new Error(encodeFailure('cancelled', 'nobody waits for this result any more'));
+    }
     const controller = new AbortController();
     running.set(key, controller);
     try {
@@ -95,11 +103,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         backend: outcome.backend,
         ms: outcome.ms,
       });
-      options.log.info({ key, ms: Math.round(outcome.ms), worker: name }, 'computed');
+      options.log.info({ key, ms: Math.round(outcome.ms), waitedMs, worker: name }, 'computed');
       return { backend: outcome.backend, ms: outcome.ms };
     } catch (error) {
       const code = error instanceof ComputeError ? error.code : 'compute-failed';
-      if (code === 'cancelled') options.log.info({ key, worker: name }, 'cancelled');
+      if (code === 'cancelled') options.log.info({ key, waitedMs, worker: name }, 'cancelled');
       throw new Error(encodeFailure(code, (error as Error).message));
     } finally {
       running.delete(key);
