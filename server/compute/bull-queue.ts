@@ -202,7 +202,7 @@ export class BullComputeQueue implements JobQueue {
   }
 
   /** Compute workers with a recent heartbeat (re-read at most once a second). */
-  private async liveWorkers(): Promise<number> {
+  async liveWorkers(): Promise<number> {
     if (Date.now() - this.workersSeen.at < 1000) return this.workersSeen.count;
     const now = await redisNow(this.redis);
     const count = await this.redis.zcount(this.names.workersKey, now - WORKER_SILENT_MS, '+inf');

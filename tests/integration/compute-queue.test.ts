@@ -24,7 +24,7 @@ import { type QueueWorker, startQueueWorker } from '@/server/compute/queue-worke
 import { DatabaseResultStore } from '@/server/compute/result-store';
 import { ComputeService } from '@/server/compute/service';
 import { WorkerPool } from '@/server/compute/worker-pool';
-import { projectRoot } from '@/server/db/config';
+import { type DatabaseConfig, projectRoot } from '@/server/db/config';
 import { freshDatabase } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
@@ -80,6 +80,7 @@ describe('compute workers on a queue (Redis and PostgreSQL)', () => {
   let url: string;
   let drop: () => Promise<void>;
   let databaseUrl: string;
+  let databaseConfig: DatabaseConfig;
   const workers: WorkerProcess[] = [];
   let queue: Queue;
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -161,6 +162,7 @@ describe('compute workers on a queue (Redis and PostgreSQL)', () => {
     const db = await freshDatabase('postgres');
     drop = db.drop;
     databaseUrl = db.config.url;
+    databaseConfig = db.config;
     // No embedded worker: the two worker processes below are the only compute.
     app = await createApplication({
       database: db.config,
@@ -331,4 +333,36 @@ describe('compute workers on a queue (Redis and PostgreSQL)', () => {
     });
     await until(async () => !(await own.raw.getJob(resultKey(request))));
   });
+
+  it('a server on Redis computes on its own threads too (its embedded worker) when no worker process runs', async () => {
+    const own = `${prefix}-embedded`;
+    const embedded = await createApplication({
+      database: databaseConfig,
+      redisUrl: REDIS_URL,
+      redisStream: own,
+      computeWorkers: 1,
+    });
+    cleanup.push(async () => {
+      await embedded.close();
+      const raw = new Queue('compute', {
+        connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
+        prefix: `${own}:bull`,
+      });
+      await raw.obliterate({ force: true });
+      await raw.close();
+    });
+    await new Promise<void>((resolve) => embedded.httpServer.listen(0, '127.0.0.1', resolve));
+    const embeddedUrl = `http://127.0.0.1:${(embedded.httpServer.address() as AddressInfo).port}`;
+    const session = await createSession(embeddedUrl);
+    const teacher = await TestParticipant.join(embeddedUrl, {
+      joinCode: session.joinCode,
+      instructorKey: session.instructorKey,
+    });
+    const answer = await teacher.request<ComputeAccepted>('compute:request', predict('007-9'));
+    expect(answer).toMatchObject({
+      ok: true,
+      value: { status: 'done', origin: { where: 'server', cached: false } },
+    });
+    teacher.close();
+  }, 180_000);
 });
