@@ -6,6 +6,7 @@ import { usePixels } from '../compute/use-pixels';
 import { Explanation } from '../viz/explanation';
 import type { Catalog } from './catalog';
 import type { Dispatch } from './dispatch';
+import { NetworkStrip } from './network-strip';
 import { PredictionLine } from './prediction-line';
 import { shownLayer } from './shown-layer';
 import { ActivationsPanel } from './views/activations-panel';
@@ -53,6 +54,13 @@ export function ViewArea({
         </span>
         {state.imageId && <PredictionLine modelId={state.modelId} imageId={state.imageId} />}
       </div>
+      <NetworkStrip
+        info={model}
+        modelId={state.modelId}
+        imageId={state.imageId}
+        selected={shownLayer(state, model)?.name ?? state.layer}
+        dispatch={dispatch}
+      />
       {state.display.explain && (
         <div className="mb-4">
           <Explanation view={state.view} layer={shownLayer(state, model)} />

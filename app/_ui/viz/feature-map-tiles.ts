@@ -49,3 +49,21 @@ export function channelTile(maps: FeatureMaps, channel: number, lut = FEATURE_MA
   }
   return { height: maps.height, width: maps.width, data: valuesToRgba(values, min, max, lut) };
 }
+
+/** The mean over channels at each position, as a tile: where the layer as a whole responds. */
+export function meanTile(maps: FeatureMaps, lut = FEATURE_MAP_LUT): RgbaTile {
+  const { height, width, channels, data } = maps;
+  const mean = new Float32Array(height * width);
+  for (let i = 0; i < mean.length; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += data[i * channels + c];
+    mean[i] = sum / Math.max(channels, 1);
+  }
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of mean) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { height, width, data: valuesToRgba(mean, min, max, lut) };
+}
