@@ -91,10 +91,10 @@ async function checkEveryViewport(page: Page, testInfo: TestInfo, what: string):
       ...(await overflowProblems(page.locator('main'))),
     ];
     expect(problems, `${what} at ${viewport.width}×${viewport.height}`).toEqual([]);
-    await testInfo.attach(`${what} ${viewport.width}x${viewport.height}`.replace(/[^\w.-]+/g, '-'), {
-      body: await page.getByTestId('current-view').screenshot(),
-      contentType: 'image/png',
-    });
+    const name = `${what} ${viewport.width}x${viewport.height}`.replace(/[^\w.-]+/g, '-');
+    const file = testInfo.outputPath(`${name}.png`);
+    await page.getByTestId('current-view').screenshot({ path: file });
+    await testInfo.attach(name, { path: file, contentType: 'image/png' });
   }
 }
 

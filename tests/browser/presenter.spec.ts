@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Page, type TestInfo, test } from '@playwright/test';
 import { BACKEND, createSession, instructorSeat } from './support/classroom';
 
 /** Everything a page has sent or received over its sockets, and the bodies of its HTTP traffic. */
@@ -11,6 +11,13 @@ function recordTraffic(page: Page): string[] {
   });
   page.on('request', (r) => seen.push(`${r.url()} ${r.postData() ?? ''}`));
   return seen;
+}
+
+/** A screenshot kept in the test's output folder (test-results/…) and attached to the report. */
+async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 async function seriousViolations(page: Page) {
@@ -57,23 +64,20 @@ test.describe('presenter view', () => {
       await expect(projector.getByRole('slider')).toHaveCount(0);
       await expect(projector.getByRole('combobox')).toHaveCount(0);
       await expect(projector.getByTestId('explanation')).toBeVisible();
-      await testInfo.attach(`presenter-activations-${viewport.width}`, {
-        body: await projector.screenshot({ fullPage: true }),
-        contentType: 'image/png',
-      });
+      await keepScreenshot(projector, testInfo, `presenter-activations-${viewport.width}`);
       expect(await seriousViolations(projector)).toEqual([]);
 
       // The instructor hides the join code and the explanations; the projector follows.
-      await teacher.page.getByTestId('toggle-join-code').uncheck();
+      // The boxes show the session's state: they change when the action comes back folded.
+      await teacher.page.getByTestId('toggle-join-code').click();
+      await expect(teacher.page.getByTestId('toggle-join-code')).not.toBeChecked();
       await expect(projector.getByTestId('join-banner')).toHaveCount(0);
-      await teacher.page.getByTestId('toggle-explain').uncheck();
+      await teacher.page.getByTestId('toggle-explain').click();
+      await expect(teacher.page.getByTestId('toggle-explain')).not.toBeChecked();
       await expect(projector.getByTestId('explanation')).toHaveCount(0);
       await teacher.page.getByRole('tab', { name: 'Occlusion' }).click();
       await expect(projector.getByTestId('current-view')).toHaveAttribute('data-view', 'occlusion');
-      await testInfo.attach(`presenter-occlusion-${viewport.width}`, {
-        body: await projector.screenshot({ fullPage: true }),
-        contentType: 'image/png',
-      });
+      await keepScreenshot(projector, testInfo, `presenter-occlusion-${viewport.width}`);
 
       // The key is nowhere: not in the page, not in its storage reads, not on the wire.
       const html = await projector.content();

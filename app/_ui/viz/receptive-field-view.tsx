@@ -135,13 +135,15 @@ function Caption({
         {h} × {w} px <span className="text-base font-normal text-slate-600">receptive field of {layer}</span>
       </p>
       {neuron && boxes ? (
-        <dl className="grid gap-2 sm:grid-cols-2">
-          <div className="sm:col-span-2 text-slate-700">
+        <>
+          <p className="text-slate-700">
             Neuron y {neuron.y}, x {neuron.x}, channel {neuron.channel}
-          </div>
-          <BoxCoordinates title="Field (dashed, may reach into padding)" box={boxes.box} />
-          <BoxCoordinates title="Inside the image (solid)" box={boxes.clipped} />
-        </dl>
+          </p>
+          <dl className="grid gap-2 sm:grid-cols-2">
+            <BoxCoordinates title="Field (dashed, may reach into padding)" box={boxes.box} />
+            <BoxCoordinates title="Inside the image (solid)" box={boxes.clipped} />
+          </dl>
+        </>
       ) : (
         <p className="text-slate-600">
           {interactive
