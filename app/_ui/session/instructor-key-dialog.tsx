@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { consoleLink, copyText, forgetKeyFresh, isKeyFresh } from './console-link';
 import { loadCredentials } from './credentials';
+import { LinkQr } from './link-qr';
 
 /**
  * A new session's instructor key, shown once, on the laptop, before anything
@@ -12,6 +13,7 @@ import { loadCredentials } from './credentials';
 export function InstructorKeyDialog({ joinCode }: { joinCode: string }) {
   const [key, setKey] = useState<string | null>(null);
   const [copied, setCopied] = useState<'key' | 'link' | null>(null);
+  const [showQr, setShowQr] = useState(false);
   const ref = useRef<HTMLDialogElement>(null);
   const ids = useId();
 
@@ -72,7 +74,18 @@ export function InstructorKeyDialog({ joinCode }: { joinCode: string }) {
           >
             {copied === 'link' ? 'Link copied' : 'Copy link for another device'}
           </button>
+          <button
+            type="button"
+            aria-expanded={showQr}
+            onClick={() => setShowQr((shown) => !shown)}
+            className="rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-50"
+          >
+            {showQr ? 'Hide the QR code' : 'QR code for a phone or tablet'}
+          </button>
         </div>
+        {showQr && (
+          <LinkQr link={link} label="QR code of the link that drives this session from another device" />
+        )}
         <p className="text-sm text-slate-600">
           Open on another device: the link carries the key after the <span className="font-mono">#</span>,
           which browsers never send to the server. Anyone with the link can drive the session.
