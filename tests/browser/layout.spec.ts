@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, type TestInfo, test } from '@playwright/test';
 import { PACKS } from '@/lib/models/packs';
 import { createSession, instructorSeat } from './support/classroom';
+import { overflowProblems } from './support/overflow';
 
 const VIEWPORTS = [
   { width: 1280, height: 720 },
@@ -11,41 +12,6 @@ const VIEWPORTS = [
 ];
 const PACKS_DIR = path.resolve(process.env.CONVLENS_PACKS_DIR ?? '../shared/packs');
 const BUILT_IN = 'mnist-cnn';
-
-/**
- * What sticks out: the page scrolling sideways, any element of `root` reaching past its edges, and any
- * element hiding content behind its own horizontal scroll bar.
- */
-async function overflowProblems(root: Locator): Promise<string[]> {
-  return root.evaluate((container) => {
-    const problems: string[] = [];
-    const name = (el: Element) =>
-      `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}${
-        typeof el.className === 'string' && el.className
-          ? `.${el.className.split(' ').slice(0, 3).join('.')}`
-          : ''
-      }`;
-    const doc = document.documentElement;
-    if (doc.scrollWidth > doc.clientWidth + 1) {
-      problems.push(`the page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
-    }
-    const box = container.getBoundingClientRect();
-    for (const el of container.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      if (r.right > box.right + 1 || r.left < box.left - 1) {
-        problems.push(
-          `${name(el)} spans ${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(box.left)}–${Math.round(box.right)}`,
-        );
-      }
-      const overflowX = getComputedStyle(el).overflowX;
-      if ((overflowX === 'auto' || overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
-        problems.push(`${name(el)} hides ${el.scrollWidth - el.clientWidth} px behind a horizontal scroll`);
-      }
-    }
-    return problems.slice(0, 8);
-  });
-}
 
 interface LayerOption {
   value: string;

@@ -19,7 +19,7 @@ export function JoinBanner({ joinCode }: { joinCode: string }) {
           <LinkQr link={link} label={`QR code of ${link}`} />
         </span>
       )}
-      <div className="min-w-0">
+      <div className="min-w-0 flex-1">
         <p className="text-xl text-slate-700">Join at</p>
         <p className="break-all font-mono text-2xl font-semibold text-slate-900">{link}</p>
         <p className="mt-2 text-xl text-slate-700">with the code</p>

@@ -17,5 +17,5 @@ export function LinkQr({ link, label, size = 176 }: { link: string; label: strin
   }, [link]);
   if (!src) return null;
   // biome-ignore lint/performance/noImgElement: a generated data URI, nothing for next/image to optimise
-  return <img src={src} alt={label} width={size} height={size} />;
+  return <img src={src} alt={label} width={size} height={size} style={{ width: size, height: size }} />;
 }
