@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeResult } from '@/lib/compute/codec';
 import { runCompute } from '@/lib/compute/run';
@@ -9,15 +8,14 @@ import type { OcclusionMap } from '@/lib/viz';
 import { ImageCatalog } from '@/server/catalog/images';
 import { initComputeBackend, tf } from '@/server/compute/backend';
 import { createServerComputeEnv } from '@/server/compute/env';
-import { modelPaths } from '@/server/models/paths';
 import { startServer, type TestServer } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
-const packs = modelPaths().packsDir;
-const havePacks = existsSync(`${packs}/models/tinyvgg-cnn-explainer/model.json`);
-const image = 'tiny-imagenet/panda_1.jpeg';
+// The built-in digits CNN (28×28, 10 classes) and its images: no packs needed, so CI always runs this.
+const MODEL = 'mnist-cnn';
+const image = 'mnist/001-7.png';
 
-describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)', () => {
+describe('server compute over sockets', () => {
   let server: TestServer;
   let teacher: TestParticipant;
 
@@ -43,7 +41,7 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
   }
 
   it('computes on a worker thread, then answers the same request from its cache', async () => {
-    const request: ComputeRequest = { kind: 'predict', modelId: 'tinyvgg', imageId: image };
+    const request: ComputeRequest = { kind: 'predict', modelId: MODEL, imageId: image };
     const first = done(await ask(request));
     expect(first.origin).toMatchObject({ where: 'server', cached: false });
     const result = decodeResult<PredictResult>(first.result);
@@ -58,11 +56,11 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
   it('gives the same occlusion map as the shared code run in this process', async () => {
     const request: ComputeRequest = {
       kind: 'occlusion',
-      modelId: 'tinyvgg',
+      modelId: MODEL,
       imageId: image,
-      patch: 16,
+      patch: 4,
       // 13×13 cells: more than a coarse map's 64, so a coarse map comes first.
-      stride: 4,
+      stride: 2,
       fill: 'grey',
       classIndex: null,
     };
@@ -80,17 +78,17 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
   });
 
   it('sends results with many arrays (filters: a tile per filter) in one binary attachment', async () => {
-    const response = done(await ask({ kind: 'filters', modelId: 'tinyvgg', layer: 'conv_1_1' }));
+    const response = done(await ask({ kind: 'filters', modelId: MODEL, layer: 'conv1' }));
     const result = decodeResult<FiltersResult>(response.result);
-    expect(result.tiles).toHaveLength(10);
-    expect(result.similarity.matrix).toHaveLength(100);
+    expect(result.tiles).toHaveLength(16);
+    expect(result.similarity.matrix).toHaveLength(256);
     expect(teacher.socket.connected).toBe(true);
   });
 
   it('refuses malformed requests and reports what could not be computed', async () => {
-    const bad = await ask({ kind: 'occlusion', modelId: 'tinyvgg' });
+    const bad = await ask({ kind: 'occlusion', modelId: MODEL });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    const missing = await ask({ kind: 'predict', modelId: 'tinyvgg', imageId: 'tiny-imagenet/nope.jpeg' });
+    const missing = await ask({ kind: 'predict', modelId: MODEL, imageId: 'mnist/nope.png' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     if (!missing.ok) expect(missing.error.message).toMatch(/unknown image/);
   });
@@ -99,21 +97,21 @@ describe.skipIf(!havePacks)('server compute over sockets (needs ../shared/packs)
     await teacher.act({ type: 'compute.set', where: 'browser' });
     const response = await ask({
       kind: 'predict',
-      modelId: 'tinyvgg',
-      imageId: 'tiny-imagenet/koala_1.jpeg',
+      modelId: MODEL,
+      imageId: 'mnist/002-6.png',
     });
     expect(response).toMatchObject({ ok: true, value: { status: 'unavailable' } });
     await teacher.act({ type: 'compute.set', where: 'server' });
   });
 });
 
-describe.skipIf(!havePacks)('stored results (needs ../shared/packs)', () => {
+describe('stored results', () => {
   it('answers from the database after a restart, without computing again', async () => {
     const first = await startServer('sqlite');
     const request: ComputeRequest = {
       kind: 'predict',
-      modelId: 'tinyvgg',
-      imageId: 'tiny-imagenet/bus_1.jpeg',
+      modelId: MODEL,
+      imageId: 'mnist/003-0.png',
     };
     const fresh = await first.app.compute.request(request);
     expect(fresh).toMatchObject({ status: 'done', origin: { cached: false } });
