@@ -3,7 +3,8 @@
 // objective for both), and its own channel ÷ the mean of the layer's other channels. Default settings
 // (256 steps, learning rate 0.05, the model's input size, seed 0) on the wasm backend.
 // Usage: npm run bench:feature-vis-ratios -- [--models mnist-cnn,mobilenet-v1-0.75,squeezenet-1.0] [--steps 256]
-//        [--lr 0.05] [--limit 1000] [--no-write]
+//        [--lr 0.05] [--limit 1000] [--layers conv_pw_12_relu,fire9_concat] [--no-write]
+// --layers runs only those of the planned layers (the block written then holds only their rows).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -68,12 +69,19 @@ function channelsOf(loaded: LoadedModel, layer: string): number {
   return info.outputShape[info.outputShape.length - 1];
 }
 
-async function measureModel(plan: Plan, steps: number, learningRate: number, limit: number): Promise<Row[]> {
+async function measureModel(
+  plan: Plan,
+  steps: number,
+  learningRate: number,
+  limit: number,
+  only: string[] | undefined,
+): Promise<Row[]> {
   const loaded = await loadServerModel(tf, plan.model);
   const files = imageFilesIn(plan.photos()).slice(0, limit);
   const rows: Row[] = [];
   try {
     for (const [i, layer] of plan.layers.entries()) {
+      if (only && !only.includes(layer)) continue;
       const best = await bestImagesPerChannel(tf, loaded, layer, decodeFilesAhead(files, loaded.manifest));
       for (const channel of spread(channelsOf(loaded, layer), PER_LAYER[i])) {
         const started = performance.now();
@@ -161,6 +169,7 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '256' },
       lr: { type: 'string', default: '0.05' },
       limit: { type: 'string', default: '1000' },
+      layers: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
     },
   });
@@ -176,7 +185,8 @@ async function main(): Promise<void> {
       continue;
     }
     console.error(`${plan.model}:`);
-    rows.push(...(await measureModel(plan, steps, Number(values.lr), Number(values.limit))));
+    const only = values.layers?.split(',');
+    rows.push(...(await measureModel(plan, steps, Number(values.lr), Number(values.limit), only)));
   }
   const command = `npm run bench:feature-vis-ratios${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const table = report(rows, command, steps, Number(values.lr), loadAtStart);
