@@ -1,7 +1,8 @@
 // Benchmarks of the viz computations on the wasm backend, each section written into its marked place
 // in docs/benchmarks.md (sections not run keep their figures).
-// Usage: npm run bench -- [--only occlusion-speed,occlusion-accuracy,occlusion-live,top,feature-vis] [--limit 1000]
-//   [--batch 16] [--no-write]
+// Usage: npm run bench -- [--only occlusion-speed,occlusion-accuracy,occlusion-live,top,atlas,feature-vis]
+//   [--limit 1000 | --images 1000] [--batch 16] [--no-steps] [--no-write]
+//   Quick check: npm run bench -- --only atlas --images 64 --no-write
 //   [--backend wasm|webgpu|tensorflow|tensorflow-gpu|cpu] (a backend other than wasm writes docs/benchmarks-<backend>.md)
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { backendLabel, initComputeBackend } from '@/server/compute/backend';
 import { decodeFilesAhead, imageFilesIn } from '@/server/compute/image-files';
 import { loadServerModel } from '@/server/models/load';
 import { PROJECT_ROOT, packsDirFromEnv } from '@/server/models/paths';
+import { atlasBench } from './atlas-bench';
 import { featureVisSpeed } from './feature-vis-bench';
 import { occlusionAccuracy, occlusionLive, occlusionSpeed } from './occlusion-bench';
 
@@ -79,7 +81,14 @@ function machine(backend: string): string {
   return `nproc ${nproc}, ${model}, ${ram} GiB RAM, Node ${process.version}, @tensorflow/tfjs ${tf.version.tfjs}, backend ${backend === 'wasm' ? 'wasm (SIMD, no threads)' : backend}`;
 }
 
-const SECTIONS = ['occlusion-speed', 'occlusion-accuracy', 'occlusion-live', 'top', 'feature-vis'] as const;
+const SECTIONS = [
+  'occlusion-speed',
+  'occlusion-accuracy',
+  'occlusion-live',
+  'top',
+  'atlas',
+  'feature-vis',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Replaces the text between `<!-- bench:name -->` and `<!-- /bench:name -->`, or appends the section. */
@@ -98,6 +107,9 @@ async function main(): Promise<void> {
     options: {
       only: { type: 'string', default: SECTIONS.join(',') },
       limit: { type: 'string', default: '1000' },
+      /** The same as --limit: photos of the ImageNet sample to use. */
+      images: { type: 'string' },
+      'no-steps': { type: 'boolean', default: false },
       batch: { type: 'string', default: '16' },
       'no-write': { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
@@ -109,6 +121,9 @@ async function main(): Promise<void> {
   }
   const packsDir = packsDirFromEnv();
   const batch = Number(values.batch);
+  const limit = Number(values.images ?? values.limit);
+  if (!(Number.isInteger(limit) && limit >= 1))
+    throw new Error('--images / --limit takes a positive integer');
   process.env.CONVLENS_BACKEND = values.backend;
   const backend = backendLabel(await initComputeBackend());
   const doc = path.join(
@@ -121,8 +136,9 @@ async function main(): Promise<void> {
     'occlusion-speed': () => occlusionSpeed(packsDir),
     'occlusion-accuracy': () => occlusionAccuracy(packsDir, 32, 8),
     'occlusion-live': () => occlusionLive(),
-    top: () => benchTop(packsDir, Number(values.limit), batch),
-    'feature-vis': () => featureVisSpeed({ packsDir, limit: Number(values.limit) }),
+    top: () => benchTop(packsDir, limit, batch),
+    atlas: () => atlasBench({ packsDir, limit, batch, steps: !values['no-steps'] }),
+    'feature-vis': () => featureVisSpeed({ packsDir, limit }),
   };
   let text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n';
   for (const name of only) {
