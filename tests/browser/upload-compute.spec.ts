@@ -95,6 +95,7 @@ for (const viewport of [
     // The picker names it by the file it was sent as, never by its stored hash.
     await expect(page.getByLabel('Image', { exact: true })).toContainText(name);
     await expect(page.getByLabel('Image', { exact: true })).not.toContainText(/[0-9a-f]{32}/);
+    await expect(page.getByTestId('prediction')).toContainText(`${name} → the model says`);
 
     await page.getByRole('tab', { name: 'Occlusion' }).click();
     const heatmap = page.getByTestId('occlusion-heatmap');
