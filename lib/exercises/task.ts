@@ -5,7 +5,7 @@ import {
   type ExerciseTask,
   MAX_PAINT_SIDE,
 } from '../protocol/exercise';
-import { fitOcclusion } from '../protocol/occlusion-grid';
+import { clampProbe, fitOcclusion, type InputSize, type Point } from '../protocol/occlusion-grid';
 import type { SessionState } from '../session/state';
 
 export type TaskOrProblem =
@@ -13,9 +13,10 @@ export type TaskOrProblem =
   | { task?: undefined; problem: string };
 
 /**
- * The task an exercise started now would pose: the session's image, model, fill and class. A probe
- * exercise asks about the live patch; an occlusion exercise uses its own `grid` (patch and stride,
- * lib/exercises/grids.ts), not the live view's, whose map the class may have seen.
+ * The task an exercise started now would pose: the session's image, model, fill and class, with its own
+ * question: an occlusion exercise its own `grid` (patch and stride, lib/exercises/grids.ts), a probe
+ * exercise its own patch position `probeAt`, not the live view's, whose map or probability the class may
+ * have seen.
  */
 export function taskFromSession(
   kind: ExerciseKind,
@@ -23,14 +24,16 @@ export function taskFromSession(
   inputSize: { height: number; width: number },
   topN: number,
   grid: { patch: number; stride: number } | null,
+  probeAt: { y: number; x: number } | null = null,
 ): TaskOrProblem {
-  const { modelId, imageId, occlusion, probe } = state;
+  const { modelId, imageId, occlusion } = state;
   if (!imageId) return { problem: 'Choose an image first.' };
   const base = { modelId, imageId, fill: occlusion.fill, classIndex: occlusion.classIndex };
   if (kind === 'probe') {
-    if (!probe) return { problem: 'Place the patch first: drag it onto the image in the occlusion view.' };
+    if (!probeAt) return { problem: 'Place the patch on the image first.' };
     const { patch } = fitOcclusion(occlusion, inputSize);
-    return { task: { kind: 'probe', ...base, patch, y: probe.y, x: probe.x } };
+    const { y, x } = clampProbe(probeAt, patch, inputSize);
+    return { task: { kind: 'probe', ...base, patch, y, x } };
   }
   if (!grid) return { problem: 'This input gives no grid coarse enough to paint.' };
   const { patch, stride, rows, cols } = fitOcclusion(grid, inputSize);
@@ -54,4 +57,18 @@ export function taskFromSession(
 
 export function defaultPrompt(kind: ExerciseKind): string {
   return kind === 'occlusion' ? DEFAULT_OCCLUSION_PROMPT : DEFAULT_PROBE_PROMPT;
+}
+
+/**
+ * Where a probe exercise's patch starts: the image's centre, or beside it when the live patch is there
+ * (students following the occlusion view have seen the probability at the live patch).
+ */
+export function defaultProbeAt(patch: number, input: InputSize, live: Point | null): Point {
+  const centre = clampProbe(
+    { y: Math.round((input.height - patch) / 2), x: Math.round((input.width - patch) / 2) },
+    patch,
+    input,
+  );
+  if (!live || live.y !== centre.y || live.x !== centre.x) return centre;
+  return clampProbe({ y: centre.y, x: centre.x + Math.max(1, Math.round(patch / 2)) }, patch, input);
 }

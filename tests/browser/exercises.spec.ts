@@ -168,14 +168,22 @@ test.describe('exercises: students predict, then the reveal', () => {
     for (const name of ['Ada', 'Ben', 'Cy']) students.push(await studentSeat(browser, session, name));
     await expect(teacher.page.getByTestId('prediction')).toContainText('the model says');
 
-    // The instructor places the patch in the occlusion view, then asks about it.
+    // The instructor tries the patch in the occlusion view, then asks about another spot.
     await teacher.page.getByRole('tab', { name: 'Occlusion' }).click();
     const heatmap = teacher.page.getByTestId('occlusion-heatmap');
     await heatmap.focus();
     await teacher.page.keyboard.press('ArrowRight');
     await expect(teacher.page.getByTestId('occlusion-readout')).toContainText('with the patch here');
     await teacher.page.getByLabel('the probability with the patch').check();
+    // The exercise's patch is placed in the starter, on the instructor's screen only, away from the live one
+    // (whose probability the followers saw).
+    const placer = teacher.page.getByTestId('exercise-probe-placer');
+    await expect(placer).toHaveAttribute('data-y', '10');
+    await placer.focus();
+    await teacher.page.keyboard.press('ArrowDown');
+    await expect(placer).toHaveAttribute('data-y', '11');
     await teacher.page.getByTestId('exercise-start').click();
+    await expect(students[0].page.getByRole('img', { name: /patch at y 11, x 10/ })).toBeVisible();
 
     const guesses = [10, 50, 90];
     for (const [i, seat] of students.entries()) {

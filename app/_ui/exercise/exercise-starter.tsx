@@ -2,14 +2,17 @@
 
 import { useId, useMemo, useState } from 'react';
 import { defaultGrid, gridLabel, paintableGrids } from '@/lib/exercises/grids';
-import { defaultPrompt, taskFromSession } from '@/lib/exercises/task';
+import { defaultProbeAt, defaultPrompt, taskFromSession } from '@/lib/exercises/task';
 import { DEFAULT_TOP_N, type ExerciseKind, MAX_PAINT_SIDE, MAX_TOP_N } from '@/lib/protocol/exercise';
+import { fitOcclusion, type Point } from '@/lib/protocol/occlusion-grid';
 import type { Presence } from '@/lib/protocol/presence';
 import type { SessionState } from '@/lib/session/state';
 import { useComputed } from '../compute/use-computed';
+import { usePixels } from '../compute/use-pixels';
 import type { Dispatch } from '../session/dispatch';
 import { CellSizeNote } from './cell-size-note';
 import { CsvDownload } from './csv-download';
+import { ProbePlacer } from './probe-placer';
 import { useSend } from './send';
 
 const DURATIONS = [
@@ -50,8 +53,13 @@ export function ExerciseStarter({
   );
   const [gridChoice, setGridChoice] = useState<string | null>(null);
   const grid = grids.find((g) => gridKey(g) === gridChoice) ?? defaultGrid(grids);
+  const [probeChoice, setProbeChoice] = useState<Point | null>(null);
+  const probePatch = inputSize ? fitOcclusion(live, inputSize).patch : 1;
+  const probeAt = inputSize ? (probeChoice ?? defaultProbeAt(probePatch, inputSize, state.probe)) : null;
+  const probeSeen = probeAt !== null && state.probe?.y === probeAt.y && state.probe?.x === probeAt.x;
+  const image = usePixels(kind === 'probe' ? state.modelId : null, state.imageId);
   const planned = inputSize
-    ? taskFromSession(kind, state, inputSize, topN, grid)
+    ? taskFromSession(kind, state, inputSize, topN, grid, probeAt)
     : { problem: 'Loading the model…' };
   const screenWidths = Object.entries(presence)
     .filter(([id, p]) => p.online && p.screenWidth !== null && state.participants[id]?.role === 'student')
@@ -170,6 +178,24 @@ export function ExerciseStarter({
             </p>
           )}
           <CellSizeNote grid={grid} inputSize={inputSize} screenWidths={screenWidths} />
+        </div>
+      )}
+      {kind === 'probe' && inputSize && probeAt && state.imageId && (
+        <div className="space-y-1">
+          <p className="text-slate-600">Where the patch goes (only you see this)</p>
+          <ProbePlacer
+            image={image}
+            inputSize={inputSize}
+            patch={probePatch}
+            at={probeAt}
+            onMove={setProbeChoice}
+          />
+          {probeSeen && (
+            <p role="status" className="text-amber-800">
+              This is where the live patch is: students who followed the occlusion view have seen the
+              probability there.
+            </p>
+          )}
         </div>
       )}
       {planned.problem && <p className="text-slate-600">{planned.problem}</p>}

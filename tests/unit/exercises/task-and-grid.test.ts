@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellIndexBox } from '@/app/_ui/exercise/grid-geometry';
-import { taskFromSession } from '@/lib/exercises/task';
+import { defaultProbeAt, taskFromSession } from '@/lib/exercises/task';
 import { cellAt, gridInputSize } from '@/lib/protocol/occlusion-grid';
 import { initialState, type SessionState } from '@/lib/session/state';
 
@@ -62,11 +62,24 @@ describe('taskFromSession', () => {
     const grid = { patch: 4, stride: 4 };
     expect(taskFromSession('occlusion', session({ imageId: null }), input, 5, grid).problem).toMatch(/image/);
     expect(taskFromSession('probe', session({}), input, 5, null).problem).toMatch(/Place the patch/);
-    expect(taskFromSession('probe', session({ probe: { y: 4, x: 9 } }), input, 5, null).task).toMatchObject({
+    // The exercise's own position, not the live patch's.
+    const live = session({ probe: { y: 0, x: 0 } });
+    expect(taskFromSession('probe', live, input, 5, null, { y: 4, x: 9 }).task).toMatchObject({
       kind: 'probe',
       y: 4,
       x: 9,
       patch: 8,
+    });
+  });
+
+  it('starts a probe exercise away from the live patch, whose probability the class has seen', () => {
+    expect(defaultProbeAt(8, input, null)).toEqual({ y: 10, x: 10 });
+    expect(defaultProbeAt(8, input, { y: 3, x: 3 })).toEqual({ y: 10, x: 10 });
+    expect(defaultProbeAt(8, input, { y: 10, x: 10 })).toEqual({ y: 10, x: 14 });
+    // Positions are kept where the patch's centre stays on the image.
+    expect(taskFromSession('probe', session({}), input, 5, null, { y: 99, x: -50 }).task).toMatchObject({
+      y: 23,
+      x: -4,
     });
   });
 
