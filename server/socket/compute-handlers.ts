@@ -115,8 +115,9 @@ export function registerComputeHandlers(socket: IoSocket, context: ComputeHandle
       if (!parsed.success) throw context.badRequest(parsed.error.issues);
       const request = parsed.data;
       const key = resultKey(request);
-      // An open exercise's truth is its answer: no student gets it (from any cache) before the reveal.
-      if (member.role === 'student' && exerciseHiding(member.room.state, request) !== null) {
+      // An open exercise's truth is its answer: no student, nor the projector, gets it (from any cache)
+      // before the reveal.
+      if (member.role !== 'instructor' && exerciseHiding(member.room.state, request) !== null) {
         throw new SessionError(
           'forbidden',
           'this is the answer to the open exercise: it is shown at the reveal',

@@ -85,6 +85,28 @@ for (const viewport of [
       });
     await expect(page.getByTestId('image-upload-error')).toContainText('notes.png');
     await expect(page.getByTestId('model-upload-error')).toHaveCount(0);
+    // And a model upload's error beside the model uploader (weights without their model.json).
+    await page
+      .getByTestId('model-upload')
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'group1-shard1of1.bin',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.alloc(16),
+      });
+    await expect(page.getByTestId('model-upload-error')).toContainText('model.json');
+    // A model sent whole but broken: the server's reason, still beside the model uploader.
+    await page
+      .getByTestId('model-upload')
+      .locator('input[type=file]')
+      .setInputFiles([
+        { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "nonsense"}') },
+        { name: 'group1-shard1of1.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(16) },
+      ]);
+    await expect
+      .poll(() => page.getByTestId('model-upload-error').textContent())
+      .toMatch(/^(?!Choose model\.json)\S/);
+    await expect(page.getByTestId('image-upload-error')).toContainText('notes.png');
 
     await page.getByTestId('image-upload').locator('input[type=file]').setInputFiles({
       name,
