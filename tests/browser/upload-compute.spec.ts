@@ -129,7 +129,9 @@ for (const viewport of [
     await testInfo.attach('upload-occlusion-server', { path: shot, contentType: 'image/png' });
 
     // The same map computed in this browser (the server declines: the session computes in the browsers).
-    await page.getByLabel('in each browser').check();
+    // A controlled radio: it shows checked once the server has logged the change, so click, then wait for it.
+    await page.getByLabel('in each browser').click();
+    await expect(page.getByLabel('in each browser')).toBeChecked();
     await page.reload();
     await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'live');
     await expect(heatmap).toHaveAttribute('data-checksum', /.+/);
