@@ -2,12 +2,16 @@ import { z } from 'zod';
 import { featureVisParamsSchema } from './compute';
 import { exerciseActionSchemas } from './exercise';
 import {
+  classChoiceSchema,
   imageIdSchema,
   layerNameSchema,
   modelIdSchema,
   neuronSchema,
   OCCLUSION_FILLS,
+  occlusionSideSchema,
+  patchPositionSchema,
   type Role,
+  unitIndexSchema,
 } from './primitives';
 
 export { OCCLUSION_FILLS };
@@ -24,24 +28,20 @@ export const viewSchema = z.enum(VIEWS);
 export type View = z.infer<typeof viewSchema>;
 
 export const occlusionParamsSchema = z.object({
-  patch: z.number().int().min(1).max(512),
-  stride: z.number().int().min(1).max(512),
+  patch: occlusionSideSchema,
+  stride: occlusionSideSchema,
   fill: z.enum(OCCLUSION_FILLS),
-  /** null: the model's top prediction. */
-  classIndex: z.number().int().min(0).max(100_000).nullable(),
+  classIndex: classChoiceSchema,
 });
 export type OcclusionParams = z.infer<typeof occlusionParamsSchema>;
 
-/** The patch's top-left corner; it may hang over the edge (probeRange in occlusion-grid.ts, checked by the server). */
-const probeSchema = z.object({
-  y: z.number().int().min(-256).max(4096),
-  x: z.number().int().min(-256).max(4096),
-});
+/** The patch's top-left corner (checked against the model's input by the server). */
+const probeSchema = patchPositionSchema;
 
 export const filterDisplaySchema = z.object({
   normalization: z.enum(['per-filter', 'shared']),
   ordered: z.boolean(),
-  selected: z.number().int().min(0).max(100_000).nullable(),
+  selected: unitIndexSchema.nullable(),
 });
 export type FilterDisplay = z.infer<typeof filterDisplaySchema>;
 
@@ -60,7 +60,7 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('neuron.unpin'), neuron: neuronSchema }),
   z.object({
     type: z.literal('channels.set'),
-    channels: z.array(z.number().int().min(0).max(100_000)).max(64),
+    channels: z.array(unitIndexSchema).max(64),
   }),
   z.object({ type: z.literal('occlusion.set'), params: occlusionParamsSchema }),
   z.object({ type: z.literal('filters.set'), display: filterDisplaySchema }),

@@ -2,19 +2,22 @@ import { z } from 'zod';
 import type { EncodedResult } from './codec';
 import { canonicalJson, fnv1a64, type JsonValue } from './hash';
 import {
+  classChoiceSchema,
   featureVisObjectiveSchema,
   imageIdSchema,
   layerNameSchema,
   modelIdSchema,
   OCCLUSION_FILLS,
   OCCLUSION_MODES,
+  occlusionSideSchema,
+  patchCornerSchema,
+  unitIndexSchema,
 } from './primitives';
 import type { ComputeResults } from './results';
 
-/** A patch corner: it may hang over the top or left edge by up to half the largest patch. */
-const cell = z.number().int().min(-256).max(4096);
-const patch = z.number().int().min(1).max(512);
-const classIndex = z.number().int().min(0).max(100_000).nullable();
+const cell = patchCornerSchema;
+const patch = occlusionSideSchema;
+const classIndex = classChoiceSchema;
 
 export const imageSetIdSchema = z
   .string()
@@ -98,7 +101,7 @@ export const computeRequestSchema = z.discriminatedUnion('kind', [
     modelId: modelIdSchema,
     imageSetId: imageSetIdSchema,
     layer: layerNameSchema,
-    channels: z.array(z.number().int().min(0).max(100_000)).min(1).max(64),
+    channels: z.array(unitIndexSchema).min(1).max(64),
     k: z.number().int().min(1).max(32),
   }),
   featureVisRequestSchema,

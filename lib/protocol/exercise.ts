@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { occlusionRequestSchema, probeRequestSchema } from './compute';
-import { idSchema, plainText } from './primitives';
+import { idSchema, plainText, unitIndexSchema } from './primitives';
 
 export const DEFAULT_OCCLUSION_PROMPT = 'Where does covering the image hurt the prediction most?';
 export const DEFAULT_PROBE_PROMPT = 'What will the probability be with the patch here?';
@@ -12,7 +12,7 @@ export const MAX_GRID_SIDE = 128;
 export const MAX_PAINT_SIDE = 16;
 const MAX_CELLS = MAX_GRID_SIDE * MAX_GRID_SIDE;
 
-const classIndex = z.number().int().min(0).max(100_000);
+const classIndex = unitIndexSchema;
 const probability = z.number().min(0).max(1);
 const cellIndex = z
   .number()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { occlusionParamsSchema, viewSchema } from './actions';
-import { imageIdSchema, layerNameSchema, modelIdSchema } from './primitives';
+import { imageIdSchema, layerNameSchema, modelIdSchema, unitIndexSchema } from './primitives';
 
 /** One planned moment of a lesson: what the shared view will show then. */
 export const lessonStepSchema = z.object({
@@ -8,7 +8,7 @@ export const lessonStepSchema = z.object({
   imageId: imageIdSchema.nullable().default(null),
   view: viewSchema,
   layer: layerNameSchema.nullable().default(null),
-  channels: z.array(z.number().int().min(0).max(100_000)).max(64).default([]),
+  channels: z.array(unitIndexSchema).max(64).default([]),
   occlusion: occlusionParamsSchema.optional(),
 });
 export type LessonStep = z.infer<typeof lessonStepSchema>;

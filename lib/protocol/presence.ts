@@ -3,7 +3,7 @@
 // log; the server keeps the latest value in memory and hands it to late joiners.
 import { z } from 'zod';
 import { viewSchema } from './actions';
-import { type ComputeBackendName, computeBackendSchema } from './primitives';
+import { type ComputeBackendName, computeBackendSchema, patchPositionSchema } from './primitives';
 
 export const followingSchema = z.enum(['following', 'exploring']);
 export type Following = z.infer<typeof followingSchema>;
@@ -30,11 +30,7 @@ export interface Presence {
 }
 
 /** The patch while the instructor drags it: top-left corner in model-input pixels, null when let go. */
-const probeSchema = z.object({
-  y: z.number().int().min(-256).max(4096),
-  x: z.number().int().min(-256).max(4096),
-});
-export const probeDragSchema = z.object({ probe: probeSchema.nullable() });
+export const probeDragSchema = z.object({ probe: patchPositionSchema.nullable() });
 export type ProbeDrag = z.infer<typeof probeDragSchema>;
 
 export interface EphemeralState {

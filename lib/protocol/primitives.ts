@@ -62,7 +62,9 @@ export const computeBackendSchema = z.enum([
 ]);
 export type ComputeBackendName = z.infer<typeof computeBackendSchema>;
 
-const index = z.number().int().min(0).max(100_000);
+/** A channel, class or position index. */
+export const unitIndexSchema = z.number().int().min(0).max(100_000);
+const index = unitIndexSchema;
 export const neuronSchema = z.object({ layer: layerNameSchema, channel: index, y: index, x: index });
 export type Neuron = z.infer<typeof neuronSchema>;
 
@@ -73,3 +75,13 @@ export const featureVisObjectiveSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('class'), classIndex: index }),
 ]);
 export type FeatureVisObjective = z.infer<typeof featureVisObjectiveSchema>;
+
+/** An occlusion patch side or stride in input pixels (fitted to a model's input by occlusion-grid.ts). */
+export const occlusionSideSchema = z.number().int().min(1).max(512);
+
+/** A patch's top-left corner: it may hang over the top or left edge (probeRange in occlusion-grid.ts). */
+export const patchCornerSchema = z.number().int().min(-256).max(4096);
+export const patchPositionSchema = z.object({ y: patchCornerSchema, x: patchCornerSchema });
+
+/** A class to watch; null: the model's top prediction on the clean image. */
+export const classChoiceSchema = index.nullable();
