@@ -133,14 +133,7 @@ function gridPositions(rows: number, cols: number, stride: number): Position[] {
 }
 
 /** The class, its clean probability and the grid a map is computed on. */
-interface MapFrame {
-  rows: number;
-  cols: number;
-  patch: number;
-  stride: number;
-  classIndex: number;
-  baseProb: number;
-}
+type MapFrame = Pick<OcclusionMap, 'rows' | 'cols' | 'patch' | 'stride' | 'classIndex' | 'baseProb'>;
 
 function toMap(frame: MapFrame, prob: Float32Array, approximation?: OcclusionApproximation): OcclusionMap {
   const drop = prob.map((p) => frame.baseProb - p);

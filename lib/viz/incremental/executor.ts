@@ -34,6 +34,19 @@ interface RegionValue {
   tensor: Tensor;
 }
 
+type Windows = ReturnType<typeof batchWindows>;
+
+function regionValue(
+  rows: Windows,
+  cols: Windows,
+  changedY: Span[],
+  changedX: Span[],
+  tensor: Tensor,
+): RegionValue {
+  const [height, width, originY, originX] = [rows.length, cols.length, rows.origins, cols.origins];
+  return { kind: 'region', height, width, originY, originX, changedY, changedX, tensor };
+}
+
 interface FullValue {
   kind: 'full';
   tensor: Tensor;
@@ -171,16 +184,7 @@ function windowLayer(
     padY: ay.padBefore,
     padX: ax.padBefore,
   });
-  return {
-    kind: 'region',
-    height: rows.length,
-    width: cols.length,
-    originY: rows.origins,
-    originX: cols.origins,
-    changedY,
-    changedX,
-    tensor: step.run(crops),
-  };
+  return regionValue(rows, cols, changedY, changedX, step.run(crops));
 }
 
 /** Same-grid inputs brought onto one window per element (the union of their changes). */
@@ -210,16 +214,7 @@ function mergeLayer(
     padX: 0,
   };
   const crops = inputs.map((v, i) => gatherCrops(tf, v, cleans[i], spec));
-  return {
-    kind: 'region',
-    height: rows.length,
-    width: cols.length,
-    originY: rows.origins,
-    originX: cols.origins,
-    changedY,
-    changedX,
-    tensor: run(crops),
-  };
+  return regionValue(rows, cols, changedY, changedX, run(crops));
 }
 
 function toFull(tf: Tf, value: Value, clean: Tensor): Tensor {

@@ -116,33 +116,20 @@ export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu';
 
 /** A convolution on a crop the executor has padded: 'valid', bias and activation fused where the backend can. */
 export function convolutionRun(tf: Tf, conv: Convolution): WindowStep['run'] {
-  const { filter, bias, activation } = conv;
-  const strides = conv.geometry.stride;
-  const dilations = conv.geometry.dilation;
-  if (conv.depthwise) {
-    return (x) =>
-      tf.fused.depthwiseConv2d({
-        x: x as Parameters<Tf['fused']['depthwiseConv2d']>[0]['x'],
-        filter: filter as Parameters<Tf['fused']['depthwiseConv2d']>[0]['filter'],
-        strides,
-        pad: 'valid',
-        dilations,
-        dataFormat: 'NHWC',
-        bias,
-        activation,
-      });
-  }
-  return (x) =>
-    tf.fused.conv2d({
-      x: x as Parameters<Tf['fused']['conv2d']>[0]['x'],
-      filter: filter as Parameters<Tf['fused']['conv2d']>[0]['filter'],
-      strides,
-      pad: 'valid',
-      dilations,
-      dataFormat: 'NHWC',
-      bias,
-      activation,
-    });
+  type Args = Parameters<Tf['fused']['conv2d']>[0];
+  const { bias, activation } = conv;
+  const filter = conv.filter as Args['filter'];
+  const fixed = {
+    strides: conv.geometry.stride,
+    pad: 'valid',
+    dilations: conv.geometry.dilation,
+    dataFormat: 'NHWC',
+    bias,
+    activation,
+  } as const;
+  return conv.depthwise
+    ? (x) => tf.fused.depthwiseConv2d({ x: x as Args['x'], filter, ...fixed })
+    : (x) => tf.fused.conv2d({ x: x as Args['x'], filter, ...fixed });
 }
 
 function windowRun(
