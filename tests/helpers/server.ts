@@ -5,7 +5,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/protocol/socket';
 import { type Application, type AppOptions, createApplication } from '@/server/app';
-import { removeSqliteFile } from '@/server/db/client';
+import { type Db, migrateDatabase, openDatabase, removeSqliteFile } from '@/server/db/client';
 import { type DatabaseConfig, databaseConfig } from '@/server/db/config';
 
 export const POSTGRES_ADMIN_URL =
@@ -33,6 +33,22 @@ export async function freshDatabase(
   return {
     config: databaseConfig(url.toString()),
     drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/** A migrated database of its own, for tests of the services without a server. */
+export async function openTestDatabase(
+  kind: 'sqlite' | 'postgres' = 'sqlite',
+): Promise<{ db: Db; close(): Promise<void> }> {
+  const fresh = await freshDatabase(kind);
+  await migrateDatabase(fresh.config);
+  const db = await openDatabase(fresh.config);
+  return {
+    db,
+    async close() {
+      await db.$disconnect();
+      await fresh.drop();
+    },
   };
 }
 

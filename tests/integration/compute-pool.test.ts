@@ -1,33 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ComputeJobState, ComputeRequest } from '@/lib/protocol/compute';
-import { ComputeError } from '@/server/compute/errors';
 import { WorkerPool } from '@/server/compute/worker-pool';
+import { failure, longOcclusion } from '../helpers/compute-requests';
 import { waitFor } from '../helpers/wait';
 
 const TRAPPING_ENTRY = new URL('../helpers/trapping-worker-entry.mjs', import.meta.url);
 
-/** 27×27 = 729 positions in 46 batches of 16 on the built-in 28×28 model. */
-function longOcclusion(classIndex: number): ComputeRequest {
-  return {
-    kind: 'occlusion',
-    modelId: 'mnist-cnn',
-    imageId: 'mnist/000-4.png',
-    patch: 2,
-    stride: 1,
-    fill: 'grey',
-    classIndex,
-  };
-}
 const predict: ComputeRequest = { kind: 'predict', modelId: 'mnist-cnn', imageId: 'mnist/001-7.png' };
-
-async function failure(promise: Promise<unknown>): Promise<ComputeError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ComputeError)) throw new Error(`expected a ComputeError, got ${String(error)}`);
-  return error;
-}
 
 describe('the worker pool', () => {
   let pool: WorkerPool | null = null;

@@ -18,13 +18,13 @@ import {
 } from '@/lib/protocol/compute';
 import { type Application, createApplication } from '@/server/app';
 import { BullComputeQueue } from '@/server/compute/bull-queue';
-import { ComputeError } from '@/server/compute/errors';
 import { JobCounts } from '@/server/compute/job-counts';
 import { type QueueWorker, startQueueWorker } from '@/server/compute/queue-worker';
 import { DatabaseResultStore } from '@/server/compute/result-store';
 import { ComputeService } from '@/server/compute/service';
 import { WorkerPool } from '@/server/compute/worker-pool';
 import { type DatabaseConfig, projectRoot } from '@/server/db/config';
+import { failure, longOcclusion } from '../helpers/compute-requests';
 import { freshDatabase } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
@@ -36,32 +36,11 @@ interface WorkerProcess {
   lines: Record<string, unknown>[];
 }
 
-/** 27×27 = 729 positions on the built-in 28×28 model: long enough to interrupt, more than the coarse map's 64 cells. */
-function longOcclusion(classIndex: number): ComputeRequest {
-  return {
-    kind: 'occlusion',
-    modelId: 'mnist-cnn',
-    imageId: 'mnist/000-4.png',
-    patch: 2,
-    stride: 1,
-    fill: 'grey',
-    classIndex,
-  };
-}
 const predict = (image: string): ComputeRequest => ({
   kind: 'predict',
   modelId: 'mnist-cnn',
   imageId: `mnist/${image}.png`,
 });
-
-async function failure(promise: Promise<unknown>): Promise<ComputeError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ComputeError)) throw new Error(`expected a ComputeError, got ${String(error)}`);
-  return error;
-}
 
 function until(condition: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

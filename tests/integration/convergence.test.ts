@@ -13,12 +13,11 @@ import { Sequencer } from '@/lib/session/sequencer';
 import type { SessionState } from '@/lib/session/state';
 import { ImageCatalog } from '@/server/catalog/images';
 import { ModelFiles } from '@/server/catalog/model-files';
-import { type Db, migrateDatabase, openDatabase } from '@/server/db/client';
 import { catalogLookup } from '@/server/session/catalog-lookup';
 import { type Member, SessionService } from '@/server/session/service';
 import { SessionStore } from '@/server/session/store';
 import { pick, seededRandom } from '../helpers/random';
-import { freshDatabase } from '../helpers/server';
+import { openTestDatabase } from '../helpers/server';
 
 // Failing seeds found so far are kept here as regressions.
 const SEEDS = [1, 99, 31337, 4242];
@@ -110,22 +109,18 @@ class MemoryClient {
 }
 
 describe('convergence under random changes, reordered delivery and dropped students', () => {
-  let db: Db;
   let sessions: SessionService;
-  let dropDatabase: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = await freshDatabase('sqlite');
-    dropDatabase = fresh.drop;
-    await migrateDatabase(fresh.config);
-    db = await openDatabase(fresh.config);
+    const database = await openTestDatabase();
+    close = database.close;
     const catalog = catalogLookup(await ModelFiles.open(), await ImageCatalog.discover());
-    sessions = new SessionService(new SessionStore(db), catalog);
+    sessions = new SessionService(new SessionStore(database.db), catalog);
   });
   afterAll(async () => {
     sessions.close();
-    await db.$disconnect();
-    await dropDatabase();
+    await close();
   });
 
   it.each(SEEDS)('every client folds to the server state (seed %i)', async (seed) => {

@@ -3,34 +3,14 @@
 // queue order when a queued job is moved up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComputeProgress, ComputeRequest } from '@/lib/protocol/compute';
-import { ComputeError } from '@/server/compute/errors';
 import { ComputeService, type ComputeServiceOptions } from '@/server/compute/service';
 import { WorkerPool } from '@/server/compute/worker-pool';
+import { failure, longOcclusion } from '../../helpers/compute-requests';
 import { waitFor } from '../../helpers/wait';
 
 const predict = (imageId: string): ComputeRequest => ({ kind: 'predict', modelId: 'mnist-cnn', imageId });
 
-/** 27×27 = 729 positions in 46 batches: long enough to cancel mid-run. */
-const longOcclusion = (classIndex: number): ComputeRequest => ({
-  kind: 'occlusion',
-  modelId: 'mnist-cnn',
-  imageId: 'mnist/000-4.png',
-  patch: 2,
-  stride: 1,
-  fill: 'grey',
-  classIndex,
-});
-
 const OPTIONS: ComputeServiceOptions = { enabled: true, maxPending: 8, cacheBytes: 2 ** 20 };
-
-async function failure(promise: Promise<unknown>): Promise<ComputeError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ComputeError)) throw new Error(`expected a ComputeError, got ${String(error)}`);
-  return error;
-}
 
 describe('the compute service', () => {
   let pool: WorkerPool;

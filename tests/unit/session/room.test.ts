@@ -2,11 +2,10 @@
 // servers: the store's unique (session, seq) decides which append wins, and the loser catches up and retries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBody, LoggedEvent } from '@/lib/protocol/events';
-import { type Db, migrateDatabase, openDatabase } from '@/server/db/client';
 import { SessionRoom } from '@/server/session/room';
 import { SessionStore, type StoredSession } from '@/server/session/store';
 import { occlusionTask } from '../../helpers/exercise-tasks';
-import { freshDatabase } from '../../helpers/server';
+import { openTestDatabase } from '../../helpers/server';
 
 const joined = (
   participantId: string,
@@ -20,21 +19,15 @@ const joined = (
 });
 
 describe('a session room', () => {
-  let db: Db;
   let store: SessionStore;
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = await freshDatabase('sqlite');
-    drop = fresh.drop;
-    await migrateDatabase(fresh.config);
-    db = await openDatabase(fresh.config);
-    store = new SessionStore(db);
+    const database = await openTestDatabase();
+    close = database.close;
+    store = new SessionStore(database.db);
   });
-  afterAll(async () => {
-    await db.$disconnect();
-    await drop();
-  });
+  afterAll(() => close());
 
   async function openSession(): Promise<StoredSession> {
     const { session } = await store.open({ title: 'Room test', modelId: 'mnist-cnn' });
