@@ -20,7 +20,7 @@ interface LayerOption {
 
 /** One layer per kind among the layer picker's options ("name (kind, shape)"). */
 async function layerPerKind(page: Page): Promise<LayerOption[]> {
-  const select = page.getByTestId('current-view').getByLabel('Layer');
+  const select = page.getByTestId('current-view').getByLabel('Layer', { exact: true });
   if ((await select.count()) === 0) return [];
   const options = await select
     .locator('option')
@@ -121,7 +121,7 @@ test.describe('every view fits 1280×720 and 1920×1080', () => {
           continue;
         }
         for (const { value, kind } of kinds) {
-          await page.getByTestId('current-view').getByLabel('Layer').selectOption(value);
+          await page.getByTestId('current-view').getByLabel('Layer', { exact: true }).selectOption(value);
           await settled(page, view);
           if (view === 'activations') {
             await expect(page.getByTestId('feature-maps-view')).toHaveCount(1, { timeout: 90_000 });

@@ -44,7 +44,7 @@ export function NetworkStrip({
         {imageId && !presenting && (
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" checked={thumbnails} onChange={(e) => setThumbnails(e.target.checked)} />
-            Show each layer's response to this image (computes every layer)
+            Response thumbnails for this image (computes each one)
           </label>
         )}
         <ol className="flex flex-wrap gap-1.5">
