@@ -32,6 +32,11 @@ async function layerPerKind(page: Page): Promise<LayerOption[]> {
     const kind = /\(([^,]+),/.exec(text)?.[1];
     if (value && kind && !byKind.has(kind)) byKind.set(kind, { value, kind });
   }
+  // The deepest layer too: the most channels (MobileNet's 1×1 layers with hundreds of filters).
+  const last = options.at(-1);
+  if (last?.value && ![...byKind.values()].some((o) => o.value === last.value)) {
+    byKind.set('deepest', { value: last.value, kind: `deepest ${last.value}` });
+  }
   return [...byKind.values()];
 }
 

@@ -35,10 +35,20 @@ export function NetworkStrip({
   const presenting = usePresenting();
   const fields = useMemo(() => layerReceptiveFields(info.layers), [info.layers]);
   const layers = info.layers.filter((l) => !QUIET_KINDS.has(l.kind) || l.name === selected);
+  const current = info.layers.find((l) => l.name === selected);
+  const currentField = current && fields.get(current.name);
   return (
-    <details open data-testid="network-strip" className="mb-4 rounded-lg border border-slate-200 bg-slate-50">
-      <summary className="cursor-pointer px-3 py-2 font-semibold text-slate-800">
-        Network: {layers.length} main layers{dispatch ? ' (click one to pick it for every view)' : ''}
+    <details data-testid="network-strip" className="mb-4 rounded-lg border border-slate-200 bg-slate-50">
+      <summary className="cursor-pointer px-3 py-2 text-slate-800">
+        <span className="font-semibold">Network: {layers.length} main layers</span>
+        {current && (
+          <span className="text-slate-700">
+            {' '}
+            · <span className="font-mono">{current.name}</span> {current.outputShape.join('×')}
+            {currentField && currentField.size[0] > 0 ? `, RF ${currentField.size[0]} px` : ''}
+          </span>
+        )}
+        {dispatch && <span className="text-slate-700"> · open to pick a layer for every view</span>}
       </summary>
       <div className="space-y-2 px-3 pb-3">
         {imageId && !presenting && (

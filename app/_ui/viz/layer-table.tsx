@@ -27,7 +27,7 @@ export function LayerTable({
       data-testid="layer-table"
       className="max-h-[32rem] min-w-0 self-start overflow-y-auto overflow-x-hidden rounded-lg border border-slate-200 bg-white"
     >
-      <table className="w-full text-left text-sm tabular-nums [overflow-wrap:anywhere]">
+      <table className="w-full text-left text-sm tabular-nums">
         <caption className="sr-only">Layers with their receptive field size and jump in input pixels</caption>
         <thead className="sticky top-0 bg-slate-100 text-xs uppercase tracking-wide text-slate-700">
           <tr>
@@ -59,7 +59,7 @@ export function LayerTable({
                 data-layer={layer.name}
                 className={`border-t border-slate-100 ${isSelected ? 'bg-indigo-50 font-semibold text-indigo-900' : ''}`}
               >
-                <th scope="row" className="px-2 py-1.5 font-mono font-medium">
+                <th scope="row" className="px-2 py-1.5 font-mono font-medium [overflow-wrap:anywhere]">
                   {onPick ? (
                     <button
                       type="button"
@@ -72,10 +72,10 @@ export function LayerTable({
                     layer.name
                   )}
                 </th>
-                <td className="px-2 py-1.5 text-slate-700">{layer.kind}</td>
-                <td className="px-2 py-1.5">{formatShape(layer.outputShape)}</td>
-                <td className="px-2 py-1.5">{field ? pair(field.size) : '–'}</td>
-                <td className="px-2 py-1.5">
+                <td className="px-2 py-1.5 text-slate-700 [overflow-wrap:anywhere]">{layer.kind}</td>
+                <td className="whitespace-nowrap px-2 py-1.5">{formatShape(layer.outputShape)}</td>
+                <td className="whitespace-nowrap px-2 py-1.5">{field ? pair(field.size) : '–'}</td>
+                <td className="whitespace-nowrap px-2 py-1.5">
                   {field ? (field.jump[0] === 0 && field.jump[1] === 0 ? 'whole' : pair(field.jump)) : '–'}
                 </td>
               </tr>

@@ -87,10 +87,10 @@ export function ReceptiveFieldView({
     <section
       data-testid="receptive-field-view"
       aria-label="Receptive fields"
-      className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_auto]"
+      className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]"
     >
-      <LayerTable layers={layers} fields={fields} selected={layer} onPick={onPickLayer} />
-      <div className="flex flex-col items-start gap-3">
+      {/* Side by side only where the table keeps readable columns; stacked, the picture comes first. */}
+      <div className="2xl:order-2 flex min-w-0 flex-col items-start gap-3">
         <ReceptiveFieldCanvas
           image={image}
           inputSize={inputSize}
@@ -103,6 +103,9 @@ export function ReceptiveFieldView({
           onPick={pickNeuron}
         />
         <Caption layer={layer} field={field} neuron={shown} boxes={boxes} interactive={Boolean(pickNeuron)} />
+      </div>
+      <div className="2xl:order-1 min-w-0">
+        <LayerTable layers={layers} fields={fields} selected={layer} onPick={onPickLayer} />
       </div>
     </section>
   );
