@@ -69,7 +69,35 @@ interface LayerHeaps {
   height: number;
   width: number;
   channels: number;
-  heaps: ChannelTopK;
+  /** Null for a channel concatenation of ranked layers: its entries are theirs, in order (`parts`). */
+  heaps: ChannelTopK | null;
+  parts?: string[];
+}
+
+/**
+ * Concatenations along channels of layers that are ranked too (SqueezeNet's fire modules): each channel
+ * is a copy of an input's channel, so its maxima, positions and ranking are the input's, and nothing needs
+ * computing. By name, their inputs in channel order.
+ */
+function channelConcatenations(loaded: LoadedModel, ranked: ReadonlySet<string>): Map<string, string[]> {
+  const byName = new Map(loaded.layers.map((l) => [l.name, l]));
+  const found = new Map<string, string[]>();
+  for (const info of loaded.layers) {
+    if (info.kind !== 'concatenate' || !ranked.has(info.name) || info.inbound.length === 0) continue;
+    const [height, width, channels] = info.outputShape;
+    const inputs = info.inbound.map((name) => byName.get(name));
+    const alongChannels =
+      inputs.every(
+        (input) =>
+          input &&
+          ranked.has(input.name) &&
+          input.outputShape.length === 3 &&
+          input.outputShape[0] === height &&
+          input.outputShape[1] === width,
+      ) && inputs.reduce((sum, input) => sum + input!.outputShape[2], 0) === channels;
+    if (alongChannels) found.set(info.name, [...info.inbound]);
+  }
+  return found;
 }
 
 /**
@@ -123,7 +151,8 @@ async function rankLayer(
   output: Tensor,
   orders: readonly number[],
 ): Promise<void> {
-  const { heaps, channels, height, width } = layer;
+  const { channels, height, width } = layer;
+  const heaps = layer.heaps!;
   const maxima = tf.tidy(() =>
     tf.maxPool(output as Parameters<Tf['maxPool']>[0], [height, width], [height, width], 'valid'),
   );
@@ -155,14 +184,20 @@ export async function buildAtlas(
     throw new RangeError(`cannot resume an atlas of k ${resume.k} with k ${options.k}`);
   const names = resume?.layers.map((l) => l.name) ?? options.layers ?? spatialLayers(loaded);
   const byName = new Map(loaded.layers.map((l) => [l.name, l]));
+  for (const name of names) {
+    if (byName.get(name)?.outputShape.length !== 3) {
+      throw new RangeError(`layer "${name}" has no spatial output`);
+    }
+  }
+  const concatenations = channelConcatenations(loaded, new Set(names));
   const layers: LayerHeaps[] = names.map((name) => {
-    const info = byName.get(name);
-    if (info?.outputShape.length !== 3) throw new RangeError(`layer "${name}" has no spatial output`);
-    const [height, width, channels] = info.outputShape;
+    const [height, width, channels] = byName.get(name)!.outputShape;
+    const parts = concatenations.get(name);
+    if (parts) return { name, height, width, channels, heaps: null, parts };
     return { name, height, width, channels, heaps: new ChannelTopK(channels, options.k) };
   });
   const byLayer = new Map(layers.map((l) => [l.name, l]));
-  const wanted = new Set(names);
+  const wanted = new Set(names.filter((name) => !concatenations.has(name)));
   const walker = layerWalker(tf, loaded);
   const inputSize = loaded.manifest.inputSize;
   const imageSize = inputSize.height * inputSize.width * inputSize.channels;
@@ -212,6 +247,7 @@ export async function buildAtlas(
 function seedHeaps(resume: ActivationAtlas, layers: readonly LayerHeaps[]): void {
   resume.layers.forEach((saved, l) => {
     const { heaps } = layers[l];
+    if (!heaps) return;
     if (saved.channels !== heaps.channels) {
       throw new RangeError(
         `the atlas's ${saved.name} has ${saved.channels} channels, the model ${heaps.channels}`,
@@ -230,6 +266,7 @@ function seedHeaps(resume: ActivationAtlas, layers: readonly LayerHeaps[]): void
 function pruneIds(ids: Map<number, string>, layers: readonly LayerHeaps[]): void {
   const held = new Set<number>();
   for (const { heaps } of layers) {
+    if (!heaps) continue;
     for (let c = 0; c < heaps.channels; c++) {
       for (let i = 0; i < heaps.size[c]; i++) held.add(heaps.order[c * heaps.k + i]);
     }
@@ -246,27 +283,77 @@ function finishAtlas(
   pruneIds(ids, layers);
   const orders = [...ids.keys()].sort((a, b) => a - b);
   const indexOf = new Map(orders.map((order, i) => [order, i]));
+  const finished = new Map<string, AtlasLayer>();
+  for (const { name, height, width, channels, heaps } of layers) {
+    if (!heaps) continue;
+    finished.set(name, finishLayer(k, indexOf, { name, height, width, channels, heaps }));
+  }
   return {
     k,
     imagesSeen: seen,
     imageIds: orders.map((order) => ids.get(order)!),
-    layers: layers.map(({ name, height, width, channels, heaps }) => {
-      const count = new Int32Array(channels);
-      const value = new Float32Array(channels * k);
-      const image = new Int32Array(channels * k).fill(-1);
-      const position = new Int32Array(channels * k);
-      for (let c = 0; c < channels; c++) {
-        const slots = heaps.sorted(c);
-        count[c] = slots.length;
-        slots.forEach((slot, i) => {
-          value[c * k + i] = heaps.value[slot];
-          image[c * k + i] = indexOf.get(heaps.order[slot])!;
-          position[c * k + i] = heaps.position[slot];
-        });
-      }
-      return { name, height, width, channels, count, value, image, position };
-    }),
+    layers: layers.map((layer) => finished.get(layer.name) ?? concatenated(layer, finished)),
   };
+}
+
+/** A channel concatenation's entries: its inputs', channel after channel. */
+function concatenated(layer: LayerHeaps, finished: ReadonlyMap<string, AtlasLayer>): AtlasLayer {
+  const parts = layer.parts!.map((name) => finished.get(name)!);
+  const join = <T extends Int32Array | Float32Array>(
+    pick: (part: AtlasLayer) => T,
+    make: (n: number) => T,
+  ) => {
+    const out = make(parts.reduce((sum, part) => sum + pick(part).length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(pick(part), at);
+      at += pick(part).length;
+    }
+    return out;
+  };
+  return {
+    name: layer.name,
+    height: layer.height,
+    width: layer.width,
+    channels: layer.channels,
+    count: join(
+      (p) => p.count,
+      (n) => new Int32Array(n),
+    ),
+    value: join(
+      (p) => p.value,
+      (n) => new Float32Array(n),
+    ),
+    image: join(
+      (p) => p.image,
+      (n) => new Int32Array(n),
+    ),
+    position: join(
+      (p) => p.position,
+      (n) => new Int32Array(n),
+    ),
+  };
+}
+
+function finishLayer(
+  k: number,
+  indexOf: ReadonlyMap<number, number>,
+  { name, height, width, channels, heaps }: LayerHeaps & { heaps: ChannelTopK },
+): AtlasLayer {
+  const count = new Int32Array(channels);
+  const value = new Float32Array(channels * k);
+  const image = new Int32Array(channels * k).fill(-1);
+  const position = new Int32Array(channels * k);
+  for (let c = 0; c < channels; c++) {
+    const slots = heaps.sorted(c);
+    count[c] = slots.length;
+    slots.forEach((slot, i) => {
+      value[c * k + i] = heaps.value[slot];
+      image[c * k + i] = indexOf.get(heaps.order[slot])!;
+      position[c * k + i] = heaps.position[slot];
+    });
+  }
+  return { name, height, width, channels, count, value, image, position };
 }
 
 export interface AtlasQuery {

@@ -164,6 +164,24 @@ describe('activation atlas', () => {
     await expectSameAsPlain(pack, () => images, atlas, layers, 3);
     pack.dispose();
   });
+
+  it.skipIf(!hasPacks)(
+    'takes a channel concatenation from its inputs (SqueezeNet fire modules)',
+    async () => {
+      const { loadPackModel, testImage } = await import('./packs');
+      const { decodeForModel } = await import('@/server/images/decode');
+      const pack = await loadPackModel('squeezenet-1.0');
+      const photos = ['dog_pomeranian.JPEG', 'cat_tabby.JPEG', 'ml5_bird.jpg', 'ml5_kitten.jpg'];
+      const images = await Promise.all(
+        photos.map(async (f) => ({ id: f, pixels: await decodeForModel(testImage(f), pack.manifest) })),
+      );
+      // With its inputs ranked, fire2_concat is assembled from them; fire3_concat alone is ranked itself.
+      const layers = ['fire2_expand1x1', 'fire2_expand3x3', 'fire2_concat', 'fire3_concat'];
+      const atlas = await buildAtlas(tf, pack, images, { k: 3, layers, batchSize: 3 });
+      await expectSameAsPlain(pack, () => images, atlas, layers, 3);
+      pack.dispose();
+    },
+  );
 });
 
 describe('atlas CLI', () => {
