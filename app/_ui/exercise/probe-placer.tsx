@@ -2,7 +2,7 @@
 
 import type { KeyboardEvent, PointerEvent } from 'react';
 import { clampProbe, type InputSize, type Point } from '@/lib/protocol/occlusion-grid';
-import type { PixelImage } from '@/lib/viz/image';
+import type { PixelImage } from '@/lib/viz';
 import { CellCanvas } from './cell-canvas';
 
 const DISPLAY = 224;
