@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { NEAR_CREDIT, nearMisses } from '@/lib/exercises/scoring';
 import { createSession, instructorSeat, type Seat, studentSeat } from './support/classroom';
+import { overflowProblems } from './support/overflow';
+
+/** Serious or critical axe violations inside the exercise's parts of a page. */
+async function exerciseA11yProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="exercise-panel"]').analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const TOP_N = 5;
 /** The exercise's own grid on the digits CNN: 7×7 (patch 4, stride 4), not the live view's 6×6. */
@@ -259,6 +269,10 @@ for (const viewport of VIEWPORTS) {
       }
       await expect(follower.page.getByTestId('paint-cell')).toHaveCount(CELLS);
       await shot(follower, 'exercise-open-student');
+      for (const seat of [follower, phone]) {
+        expect(await overflowProblems(seat.page.getByTestId('exercise-panel'))).toEqual([]);
+        expect(await exerciseA11yProblems(seat.page)).toEqual([]);
+      }
 
       for (const c of [16, 17, 23]) await cell(follower.page, c).click();
       await follower.page.getByTestId('exercise-submit').click();
@@ -281,6 +295,11 @@ for (const viewport of VIEWPORTS) {
       await expect(follower.page.getByTestId('leaderboard')).toBeVisible();
       await shot(follower, 'exercise-revealed-student');
       await shot(phone, 'exercise-revealed-phone');
+      await expect(phone.page.getByTestId('leaderboard')).toBeVisible();
+      for (const seat of [follower, phone, teacher]) {
+        expect(await overflowProblems(seat.page.getByTestId('exercise-panel'))).toEqual([]);
+        expect(await exerciseA11yProblems(seat.page)).toEqual([]);
+      }
 
       for (const seat of [teacher, follower, phone]) await seat.context.close();
     });

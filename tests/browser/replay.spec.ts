@@ -1,6 +1,8 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { ReplayShare } from '@/lib/protocol/replay';
 import { BACKEND, createSession, instructorSeat, studentSeat } from './support/classroom';
+import { overflowProblems } from './support/overflow';
 
 test('a replay scrubs to a chosen moment and shows that view, results included; a share link opens it too', async ({
   browser,
@@ -106,6 +108,17 @@ for (const viewport of [
       await expect(
         page.getByTestId('leaderboard').or(page.getByText('No answer scored above 0')),
       ).toBeVisible();
+      expect(await overflowProblems(page.getByRole('main'))).toEqual([]);
+      const { violations } = await new AxeBuilder({ page })
+        .include('[data-testid="exercise-panel"]')
+        .include('section[aria-label="Playback"]')
+        .include('nav[aria-label="Chapters"]')
+        .analyze();
+      expect(
+        violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
       const file = testInfo.outputPath(`replay-leaderboard-${viewport.width}x${viewport.height}.png`);
       await page.screenshot({ path: file, fullPage: true });
       await testInfo.attach('replay-leaderboard', { path: file, contentType: 'image/png' });

@@ -7,12 +7,12 @@ import { formatTime, groupMarkers, type Marker, type MarkerGroup, type MarkerKin
 import type { usePlayback } from './use-playback';
 
 export const MARKER_COLOURS: Record<MarkerKind, string> = {
-  view: 'bg-indigo-600',
-  exercise: 'bg-amber-500',
-  upload: 'bg-fuchsia-600',
-  join: 'bg-emerald-600',
-  model: 'bg-rose-600',
-  image: 'bg-sky-600',
+  view: 'bg-indigo-700',
+  exercise: 'bg-amber-700',
+  upload: 'bg-fuchsia-700',
+  join: 'bg-emerald-700',
+  model: 'bg-rose-700',
+  image: 'bg-sky-700',
 };
 
 /** Groups closer than this share of the bar are one button (a marker is about 1% of a 1000 px bar wide). */
