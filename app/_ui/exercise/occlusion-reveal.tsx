@@ -9,7 +9,7 @@ import { useComputed } from '../compute/use-computed';
 import { ColourBar } from '../viz/colour-bar';
 import type { Size } from '../viz/geometry';
 import { maxDrop } from '../viz/occlusion-geometry';
-import { ANSWER_OUTLINE, CellCanvas } from './cell-canvas';
+import { CellCanvas } from './cell-canvas';
 import { COUNT_LUT, DROP_LUT } from './colours';
 import { gridOf } from './grid-geometry';
 import { ScoreLine } from './score-line';
@@ -94,10 +94,8 @@ export function OcclusionReveal({
         {mine.length > 0 && (
           <>
             {' '}
-            <span style={{ color: ANSWER_OUTLINE }} className="font-medium">
-              Solid outline
-            </span>
-            : your cells.
+            {/* The outline's own cyan is too light for text on white: a darker one of the same hue. */}
+            <span className="font-medium text-cyan-800">Solid outline</span>: your cells.
           </>
         )}
       </p>
