@@ -194,6 +194,13 @@ describe.each(['sqlite', 'postgres'] as const)('exercises over real sockets on %
     }
     // Other grids of the same image are not the answer.
     expect(await ada.request('compute:request', { ...truth, stride: 5 })).toMatchObject({ ok: true });
+    // Nor does the projector get it (the presenter view is on the wall); the instructor may.
+    const projector = await join({ joinCode: session.joinCode, presenter: true });
+    expect(await projector.request('compute:request', truth)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await teacher.request('compute:request', truth)).toMatchObject({ ok: true });
 
     const reveal = await teacher.act({ type: 'exercise.reveal', exercise: id });
     expect(reveal.ok).toBe(true);
