@@ -93,6 +93,36 @@ test.describe('presenter view', () => {
     });
   }
 
+  test('the network strip picks a layer for every screen, with thumbnails of the image; pinning says so', async ({
+    browser,
+    request,
+  }) => {
+    const session = await createSession(request, 'Strip check');
+    const teacher = await instructorSeat(browser, session);
+    const projector = await teacher.context.newPage();
+    await projector.goto(`/s/${session.joinCode}/present?backend=${BACKEND}`);
+    await expect(projector.getByTestId('presenter')).toHaveAttribute('data-status', 'live');
+    await teacher.page.getByRole('tab', { name: 'Feature maps' }).click();
+    await expect(projector.getByTestId('feature-maps-view')).toBeVisible();
+
+    const strip = teacher.page.getByTestId('network-strip');
+    await strip.locator('summary').click();
+    await strip.getByRole('checkbox').check();
+    await expect(strip.locator('li[data-layer="pool1"] canvas')).toBeVisible();
+    await strip.locator('li[data-layer="pool1"] button').click();
+    await expect(projector.getByTestId('current-view')).toContainText('Layer pool1');
+    await expect(projector.getByTestId('network-strip').locator('summary')).toContainText('pool1');
+
+    // A neuron picked on the large map, then pinned: the console says so and the pin shows beside the others.
+    await teacher.page.getByTestId('feature-map-canvas').focus();
+    await teacher.page.keyboard.press('ArrowRight');
+    await teacher.page.getByRole('tab', { name: 'Receptive fields' }).click();
+    await teacher.page.getByRole('button', { name: 'Pin this neuron' }).click();
+    await expect(teacher.page.getByRole('status').filter({ hasText: 'Pinned pool1' })).toBeVisible();
+    await expect(projector.getByTestId('pinned-neuron')).toHaveCount(1);
+    await teacher.context.close();
+  });
+
   test('no serious accessibility violations on the home page, console and student view', async ({
     browser,
     page,
