@@ -6,6 +6,7 @@ import type { SessionExport, SessionListingPage } from '@/lib/protocol/replay';
 import { MAX_IMPORT_EVENTS } from '@/lib/protocol/replay';
 import type { JoinResult, Response } from '@/lib/protocol/socket';
 import { PROTOCOL_VERSION } from '@/lib/protocol/version';
+import { occlusionTask } from '../helpers/exercise-tasks';
 import { connect, postJson, startServer, type TestServer, type TestSocket } from '../helpers/server';
 import { createSession, TestParticipant } from '../helpers/session-client';
 
@@ -52,18 +53,7 @@ describe('a hostile student', () => {
     const teacher = await join({ joinCode: session.joinCode, instructorKey: session.instructorKey });
     await teacher.act({ type: 'image.set', imageId: DIGIT });
     const victim = await join({ joinCode: session.joinCode, name: 'Victim' });
-    const task = {
-      kind: 'occlusion' as const,
-      modelId: 'mnist-cnn',
-      imageId: DIGIT,
-      patch: 7,
-      stride: 7,
-      fill: 'grey' as const,
-      classIndex: null,
-      rows: 4,
-      cols: 4,
-      topN: 3,
-    };
+    const task = occlusionTask({ imageId: DIGIT, patch: 7, stride: 7, topN: 3 });
     const started = await teacher.act({ type: 'exercise.start', task, prompt: 'Where?', seconds: 600 });
     if (!started.ok) throw new Error(started.error.message);
     const answered = await victim.act({
