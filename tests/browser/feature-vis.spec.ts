@@ -45,7 +45,7 @@ async function expectFormed(seat: Seat): Promise<void> {
   await finished(seat);
 }
 
-test('the class watches a feature visualisation form; a browser computing it gets the server’s image', async ({
+test('the class watches a feature visualisation form; a browser computing it gets the server’s image and forms a diverse set itself', async ({
   browser,
   request,
 }) => {
@@ -79,12 +79,16 @@ test('the class watches a feature visualisation form; a browser computing it get
   await expect(latecomer.page.getByText(/your browser \(wasm\)/).first()).toBeVisible();
   await expect(image(latecomer.page)).toHaveAttribute('data-checksum', fromServer ?? '');
 
-  // And it forms there too: a new seed, optimised in this browser, previews first.
+  // And it forms there too: three images kept different from a new seed, optimised in this browser.
   await recordSteps(latecomer.page);
   await teacher.page.getByLabel('Seed').fill('1');
+  await teacher.page.getByLabel('Images', { exact: true }).selectOption('3');
   await teacher.page.getByRole('button', { name: 'Visualise for the class' }).click();
   await expectFormed(latecomer);
-  await expect(image(latecomer.page)).not.toHaveAttribute('data-checksum', fromServer ?? '');
+  const images = latecomer.page.getByRole('img', { name: /^Optimised image/ });
+  await expect(images).toHaveCount(3);
+  const checksums = await images.evaluateAll((canvases) => canvases.map((c) => c.dataset.checksum));
+  expect(new Set([...checksums, fromServer]).size).toBe(4);
 
   for (const seat of [teacher, student, latecomer]) await seat.context.close();
 });
