@@ -42,8 +42,6 @@ export function usePlayback(times: readonly number[]) {
     setSpeed,
     skipIdle,
     setSkipIdle,
-    /** How long the rest of the recording plays from here, at this speed. */
-    remaining: (clock.duration - clock.toPlay(t)) / speed,
     /** How long the whole recording plays at this speed. */
     playDuration: clock.duration / speed,
     seek: (to: number) => setT(Math.max(0, Math.min(duration, to))),
