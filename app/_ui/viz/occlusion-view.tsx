@@ -66,7 +66,7 @@ export function OcclusionView({
   progress,
   source,
   smooth = false,
-  displaySize = 448,
+  displaySize = 416,
 }: OcclusionViewProps) {
   const inputSize = image ? { height: image.height, width: image.width } : sizeFromMap(map);
   const scale = fitScale(inputSize, displaySize);
@@ -103,7 +103,7 @@ export function OcclusionView({
           <JobProgress job={progress} unit="positions" label="Patch positions computed" />
         )}
       </div>
-      <div className="flex max-w-md flex-col gap-5">
+      <div className="flex min-w-0 max-w-sm flex-col gap-5">
         <div className="flex flex-wrap items-center gap-2">
           {source && <ResultSourceBadge source={source} />}
           {map && (
