@@ -57,9 +57,11 @@ export function FiltersView({
     () => new Set(duplicatePartners(similarity?.nearDuplicates ?? []).keys()),
     [similarity],
   );
-  const [target, setTarget] = useState(72);
-  const tileSize = tileSizeFor(tiles, target);
   const oneByOne = tiles.length > 0 && tiles.every((t) => t.height === 1 && t.width === 1);
+  // Flat 1×1 tiles say nothing more when large: they start small, so a thousand of them fit on a screen.
+  const [chosen, setTarget] = useState<number | null>(null);
+  const target = chosen ?? (oneByOne ? 24 : 72);
+  const tileSize = tileSizeFor(tiles, target);
   const kernel = tiles[0] ? `${tiles[0].height}×${tiles[0].width}` : '';
 
   return (
@@ -80,7 +82,7 @@ export function FiltersView({
           ordered={ordered}
           onOrdered={similarity ? onOrdered : undefined}
         />
-        <TileSizeSlider value={target} onChange={setTarget} min={32} max={192} />
+        <TileSizeSlider value={target} onChange={setTarget} min={16} max={192} />
       </header>
       {oneByOne && (
         <p
