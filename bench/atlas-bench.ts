@@ -59,8 +59,8 @@ export async function atlasBench(options: AtlasBenchOptions): Promise<string> {
     options.limit,
   );
   const build = [
-    '| model | images | one layer: layer (channels) | one layer (s) | all layers: layers (channels) | atlas (s) | atlas ÷ one layer | in server steps (s) | atlas size (KiB) | peak RSS (MB) |',
-    '| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| model | images | one layer: layer (channels) | one layer (s) | all layers: layers (channels) | atlas (s) | atlas ÷ one layer | CPU: one layer / atlas (s) | CPU ratio | in server steps (s) | atlas size (KiB) | peak RSS (MB) |',
+    '| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const query = [
     '| model | read from bytes (ms) | one layer, 6 channels: median / max over layers (ms) | one layer, all channels: median / max (ms) |',
@@ -115,7 +115,7 @@ export async function atlasBench(options: AtlasBenchOptions): Promise<string> {
     const bytes = atlasToBytes(atlas);
     const channels = atlas.layers.reduce((sum, l) => sum + l.channels, 0);
     build.push(
-      `| ${id} | ${atlas.imagesSeen} | ${layer} (${one.value.channels.length}) | ${fmt(one.seconds)} | ${atlas.layers.length} (${channels}) | ${fmt(whole.seconds)} | ${fmt(whole.seconds / one.seconds, 2)}× | ${stepped === null ? '—' : fmt(stepped)} | ${fmt(bytes.length / 1024, 0)} | ${fmt(rss / 2 ** 20, 0)} |`,
+      `| ${id} | ${atlas.imagesSeen} | ${layer} (${one.value.channels.length}) | ${fmt(one.seconds)} | ${atlas.layers.length} (${channels}) | ${fmt(whole.seconds)} | ${fmt(whole.seconds / one.seconds, 2)}× | ${fmt(one.cpu)} / ${fmt(whole.cpu)} | ${fmt(whole.cpu / one.cpu, 2)}× | ${stepped === null ? '—' : fmt(stepped)} | ${fmt(bytes.length / 1024, 0)} | ${fmt(rss / 2 ** 20, 0)} |`,
     );
 
     const read = await timed(async () => atlasFromBytes(bytes));
