@@ -60,7 +60,7 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL on %s', (kind) => {
       const bySeq = new Map(events.map((e) => [e.seq, e.body]));
       const lost = [...acknowledged].filter(([seq, view]) => {
         const body = bySeq.get(seq);
-        return !body || body.type !== 'view.set' || body.view !== view;
+        return body?.type !== 'view.set' || body.view !== view;
       });
       expect(lost).toEqual([]);
       expect(acknowledged.size).toBeGreaterThanOrEqual(KILLS * 5);
