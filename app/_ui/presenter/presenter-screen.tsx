@@ -91,10 +91,10 @@ export function PresenterScreen({ joinCode }: { joinCode: string }) {
 function useLectureZoom(): number {
   const [zoom, setZoom] = useState(1);
   useEffect(() => {
-    const fit = () => setZoom(Math.min(MAX_ZOOM, Math.max(1, window.innerWidth / LAYOUT_WIDTH)));
-    fit();
-    window.addEventListener('resize', fit);
-    return () => window.removeEventListener('resize', fit);
+    const fitToScreen = () => setZoom(Math.min(MAX_ZOOM, Math.max(1, window.innerWidth / LAYOUT_WIDTH)));
+    fitToScreen();
+    window.addEventListener('resize', fitToScreen);
+    return () => window.removeEventListener('resize', fitToScreen);
   }, []);
   return zoom;
 }

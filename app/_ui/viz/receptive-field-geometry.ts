@@ -1,6 +1,5 @@
 // Receptive-field geometry for the view: neuron grid, centres, picking by pointer or keyboard.
 import type { LayerInfo, LayerReceptiveField } from '@/lib/models/types';
-import type { Neuron } from '@/lib/protocol/primitives';
 import { clipBox, neuronBox } from '@/lib/viz';
 import { clamp, type Point, type Size } from './geometry';
 
