@@ -168,6 +168,7 @@ export async function featureVisSpeed(options: FeatureVisSpeedOptions): Promise<
     ...rows,
     '',
     'One image at the model\'s input size, previews after steps 1, 2, 4, 8 and then every 16 (as the server streams them), each measured like a photo. "90% of the final": the first preview whose activation reaches 90% of the final image\'s (the image has formed). "Beats the best photo": the first preview whose 8-bit image excites the channel more than the best of the photos (1,000 ImageNet samples; the 200 built-in digits for mnist-cnn). Times include the previews and grow with the machine\'s load; "256 steps of CPU" (this process\'s CPU time per step × 256; the wasm backend runs on one thread) is about what 256 steps take on an idle core.',
+    '',
     `Load average at the start: ${loadAtStart}.`,
     ...(skipped.length > 0 ? ['', `Skipped: ${skipped.join('; ')}.`] : []),
   ].join('\n');
