@@ -154,12 +154,21 @@ async function manySockets() {
     );
   }
   const joinSeconds = (performance.now() - started) / 1000;
+  const joinStall = await stall();
+  await resetStall();
   for (const socket of sockets) socket.close();
   await new Promise((r) => setTimeout(r, 3000));
   const latency = await actionLatency(session.teacher, 5);
-  const { maxMs } = await stall();
+  const leaveStall = await stall();
   session.teacher.close();
-  return { joinSeconds, refused, maxStallMs: maxMs, ackAfterLeaveMs: Math.max(...latency) };
+  return {
+    joinSeconds,
+    refused,
+    maxStallMs: Math.max(joinStall.maxMs, leaveStall.maxMs),
+    joinStallMs: joinStall.maxMs,
+    leaveStallMs: leaveStall.maxMs,
+    ackAfterLeaveMs: Math.max(...latency),
+  };
 }
 
 async function flood() {
@@ -266,7 +275,7 @@ async function importAndList() {
 
 const many = await manySockets();
 console.log(
-  `${SOCKETS} sockets joining one session: ${many.joinSeconds.toFixed(1)} s (${many.refused} refused or not answered), longest event-loop stall ${ms(many.maxStallMs)}; instructor ack after they left: ${ms(many.ackAfterLeaveMs)}`,
+  `${SOCKETS} sockets joining one session: ${many.joinSeconds.toFixed(1)} s (${many.refused} refused or not answered), longest event-loop stall ${ms(many.maxStallMs)} (joining ${ms(many.joinStallMs)}, leaving ${ms(many.leaveStallMs)}); instructor ack after they left: ${ms(many.ackAfterLeaveMs)}`,
 );
 const flooded = await flood();
 console.log(

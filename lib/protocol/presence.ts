@@ -41,6 +41,8 @@ export interface EphemeralState {
 
 export type EphemeralUpdate =
   | { type: 'presence'; participantId: string; presence: Presence }
+  /** Several participants' presence at once: what a server sends when many change together (a class leaving). */
+  | { type: 'presence-batch'; presence: Record<string, Presence> }
   | { type: 'probe'; probe: ProbeDrag['probe'] };
 
 export function emptyEphemeral(): EphemeralState {
@@ -58,5 +60,7 @@ export const DEFAULT_PRESENCE: Presence = {
 /** Applies an update; returns a new object (the client keeps it in React state). */
 export function applyEphemeral(state: EphemeralState, update: EphemeralUpdate): EphemeralState {
   if (update.type === 'probe') return { ...state, probe: update.probe };
+  if (update.type === 'presence-batch')
+    return { ...state, presence: { ...state.presence, ...update.presence } };
   return { ...state, presence: { ...state.presence, [update.participantId]: update.presence } };
 }

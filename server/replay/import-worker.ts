@@ -5,7 +5,8 @@ import { toEventRow } from '../session/event-row';
 import { checkImport } from './import-check';
 import type { ImportWorkerMessage } from './import-messages';
 
-export const IMPORT_BATCH = 1000;
+/** Rows per insert: a few tens of milliseconds of the server's event loop each (SQLite writes synchronously). */
+export const IMPORT_BATCH = 250;
 
 const port = parentPort;
 if (!port) throw new Error('import-worker runs only as a worker thread');

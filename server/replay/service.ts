@@ -199,7 +199,11 @@ export class ReplayService {
         modelId: checked.header.session.modelId,
       });
       try {
-        for await (const rows of reading.rows()) await this.store.appendRows(session.id, rows);
+        for await (const rows of reading.rows()) {
+          await this.store.appendRows(session.id, rows);
+          // The batches arrive together and SQLite answers synchronously: let sockets and requests in between.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         await new ExerciseTables(this.db).fromFolded(session.id, checked.exercises, checked.exerciseEvents);
       } catch (error) {
         await this.store.remove(session.id).catch(() => undefined);

@@ -1,4 +1,5 @@
 import {
+  applyEphemeral,
   DEFAULT_PRESENCE,
   type EphemeralState,
   type EphemeralUpdate,
@@ -59,10 +60,7 @@ export class EphemeralStore {
 
   /** An update another server announced (several servers share one session). */
   apply(update: EphemeralUpdate): EphemeralUpdate {
-    this.state =
-      update.type === 'probe'
-        ? { ...this.state, probe: update.probe }
-        : { ...this.state, presence: { ...this.state.presence, [update.participantId]: update.presence } };
+    this.state = applyEphemeral(this.state, update);
     return update;
   }
 

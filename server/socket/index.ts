@@ -1,5 +1,6 @@
 // The Socket.io adapter of the session service: connection limits, one handler module per concern, and
 // the broadcast of what rooms announce. Several servers: server/cluster.ts adds the fan-out between them.
+
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { SOCKET_EVENTS } from '../../lib/protocol/socket';
@@ -9,7 +10,6 @@ import { addressOf } from '../http/body';
 import type { RateLimits } from '../limits';
 import type { Logger } from '../log';
 import type { SessionService } from '../session/service';
-import { emitEphemeral, emitSessionEvent } from './broadcast';
 import {
   cancelWhatTheSharedViewLeft,
   publishComputeProgress,
@@ -18,6 +18,8 @@ import {
 } from './compute-handlers';
 import { ephemeralHandlers } from './ephemeral-handlers';
 import { badRequest, handle } from './handle';
+import { OnePerTurn } from './one-per-turn';
+import { SessionOutbox } from './outbox';
 import { sessionHandlers } from './session-handlers';
 import type { Connection, IoServer } from './types';
 
@@ -53,11 +55,13 @@ export function attachSockets(httpServer: HttpServer, deps: SocketDeps): IoServe
   cancelWhatTheSharedViewLeft(sessions, deps.compute, sharedView);
 
   // Every event or ephemeral change a room of this server makes is broadcast, from the first one on.
+  const outbox = new SessionOutbox(io);
   sessions.onRoomLoaded((room) => {
-    room.onEvent((event) => emitSessionEvent(io, room.id, event));
-    room.onEphemeral((update) => emitEphemeral(io, room.id, update));
+    room.onEvent((event) => outbox.event(room.id, event));
+    room.onEphemeral((update) => outbox.ephemeral(room.id, update));
   });
 
+  const joins = new OnePerTurn();
   const perAddress = new Counter();
   const perSession = new Counter();
   io.use((socket, next) => {
@@ -99,6 +103,7 @@ export function attachSockets(httpServer: HttpServer, deps: SocketDeps): IoServe
         exercises: deps.exercises,
         sessionHasRoom: (sessionId) => perSession.get(sessionId) < limits.limits.socketsPerSession,
         counted: (sessionId, joined) => perSession.add(sessionId, joined ? 1 : -1),
+        joins,
       },
       connection,
     );

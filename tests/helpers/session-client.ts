@@ -28,7 +28,13 @@ export class TestParticipant {
       this.sequencer?.accept(event);
       this.notify();
     });
-    socket.on('session:ephemeral', (update) => this.ephemeral.push(update));
+    socket.on('session:ephemeral', (update) => {
+      // A batch is several presence updates merged by the server's outbox: recorded one by one.
+      if (update.type !== 'presence-batch') this.ephemeral.push(update);
+      else
+        for (const [participantId, presence] of Object.entries(update.presence))
+          this.ephemeral.push({ type: 'presence', participantId, presence });
+    });
   }
 
   /** Reconnects as the same participant, asking only for what follows the last folded seq. */
