@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Action } from '@/lib/protocol/actions';
 import type { ComputeAccepted, ComputeProgress, ComputeRequest } from '@/lib/protocol/compute';
 import type { LoggedEvent } from '@/lib/protocol/events';
+import type { LessonPrepProgress, PrepareLesson } from '@/lib/protocol/lesson-prep';
 import {
   applyEphemeral,
   type EphemeralState,
@@ -142,6 +143,28 @@ export class SessionConnection {
       }
       this.socket.emit('session:act', action, resolve);
     });
+  }
+
+  /** Instructor: the server computes ahead every result the lesson needs (progress through onPrepared). */
+  prepareLesson(request: PrepareLesson): Promise<Response<{ steps: number }>> {
+    return new Promise((resolve) => {
+      if (!this.socket.connected) {
+        resolve({ ok: false, error: { code: 'not-joined', message: 'not connected' } });
+        return;
+      }
+      this.socket.emit('compute:prepare', request, resolve);
+    });
+  }
+
+  cancelLessonPreparation(): void {
+    if (this.socket.connected) this.socket.emit('compute:prepare-cancel');
+  }
+
+  onPrepared(listener: (progress: LessonPrepProgress) => void): () => void {
+    this.socket.on('compute:prepared', listener);
+    return () => {
+      this.socket.off('compute:prepared', listener);
+    };
   }
 
   /** Ephemeral: tells the session this tab's backend, whether it follows, and its view. */

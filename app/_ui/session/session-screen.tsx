@@ -11,6 +11,7 @@ import { useFreeExplore } from './free-explore';
 import { FreeExploreBar } from './free-explore-bar';
 import { InstructorControls } from './instructor-controls';
 import { InstructorKeyDialog } from './instructor-key-dialog';
+import { LessonPrep } from './lesson-prep';
 import { ParticipantList } from './participant-list';
 import { ProjectorControls } from './projector-controls';
 import { RefusalNotices } from './refusal-notices';
@@ -121,6 +122,7 @@ export function SessionScreen({
             </section>
             <aside className="min-w-0 space-y-4">
               {drives && <ProjectorControls joinCode={joinCode} state={shared} dispatch={dispatch} />}
+              {drives && connection && <LessonPrep connection={connection} />}
               {drives && catalog && (
                 <InstructorControls
                   joinCode={joinCode}
