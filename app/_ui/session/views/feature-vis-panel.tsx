@@ -17,6 +17,11 @@ import { LayerSelect } from './layer-select';
 import { originText } from './origin-text';
 
 const STEP_CHOICES = [64, 128, 256];
+/**
+ * With several images each step costs that many passes: 256 steps of 3 MobileNet images take about 170 s of CPU,
+ * past the server's 120 s job budget (docs/limits.md), so diverse sets stop at 128 steps.
+ */
+const MAX_STEPS_FOR_SETS = 128;
 
 /**
  * "What a neuron wants to see": the instructor starts a feature visualisation of the selected neuron or its
@@ -189,7 +194,7 @@ function Controls({
           onChange={(e) => setSteps(Number(e.target.value))}
           className="rounded border px-2 py-1"
         >
-          {STEP_CHOICES.map((s) => (
+          {STEP_CHOICES.filter((s) => images === 1 || s <= MAX_STEPS_FOR_SETS).map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
@@ -201,7 +206,11 @@ function Controls({
         <select
           aria-label="Images"
           value={images}
-          onChange={(e) => setImages(Number(e.target.value))}
+          onChange={(e) => {
+            const count = Number(e.target.value);
+            setImages(count);
+            if (count > 1) setSteps((now) => Math.min(now, MAX_STEPS_FOR_SETS));
+          }}
           className="rounded border px-2 py-1"
         >
           <option value={1}>1</option>
