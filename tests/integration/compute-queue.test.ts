@@ -152,12 +152,13 @@ describe('compute workers on a queue (Redis and PostgreSQL)', () => {
     await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
     const started = [startWorker(), startWorker()];
-    await until(() => started.every((w) => w.lines.some((l) => l.msg === 'compute worker ready')));
+    // A fresh clone's first start compiles the server with tsx and loads tfjs in both processes at once: on a
+    // busy 2-core machine that has taken over 90 s.
+    await until(() => started.every((w) => w.lines.some((l) => l.msg === 'compute worker ready')), 240_000);
     queue = new Queue('compute', {
       connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
       prefix: `${prefix}:bull`,
     });
-    // Two worker processes start tfjs: slow on a loaded machine.
   }, 300_000);
   afterAll(async () => {
     for (const close of cleanup.reverse()) await close().catch(() => undefined);
