@@ -6,7 +6,7 @@ import { checkImport } from './import-check';
 import type { ImportWorkerMessage } from './import-messages';
 
 /** Rows per insert: a few tens of milliseconds of the server's event loop each (SQLite writes synchronously). */
-export const IMPORT_BATCH = 250;
+export const IMPORT_BATCH = 100;
 
 const port = parentPort;
 if (!port) throw new Error('import-worker runs only as a worker thread');
