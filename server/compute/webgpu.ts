@@ -1,6 +1,7 @@
 // WebGPU in Node: Dawn (the `webgpu` package) provides the navigator.gpu that
 // @tensorflow/tfjs-backend-webgpu expects from a browser.
 import type { Tf } from '../../lib/tf';
+import { mayHaveGpu } from './gpu-devices';
 import { type AdapterFacts, adapterName, isSoftwareAdapter } from './webgpu-adapter';
 
 export type WebGpuStart = { ok: true; adapter: string } | { ok: false; reason: string };
@@ -15,6 +16,12 @@ interface DeviceHolder {
  * refused unless `allowSoftware`. On refusal nothing of Dawn stays referenced.
  */
 export async function startWebGpu(tf: Tf, options: { allowSoftware: boolean }): Promise<WebGpuStart> {
+  if (!options.allowSoftware && !mayHaveGpu()) {
+    return {
+      ok: false,
+      reason: 'no GPU device on this machine (no /dev/dri render node, /dev/nvidia0 or /dev/dxg)',
+    };
+  }
   let dawn: typeof import('webgpu');
   try {
     dawn = await import('webgpu');

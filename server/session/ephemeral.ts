@@ -1,9 +1,8 @@
 import {
-  applyEphemeral,
   DEFAULT_PRESENCE,
   type EphemeralState,
   type EphemeralUpdate,
-  emptyEphemeral,
+  type Presence,
   type PresenceUpdate,
   type ProbeDrag,
 } from '../../lib/protocol/presence';
@@ -14,11 +13,14 @@ import {
  * broadcast, or null when nothing changed, so a flood of identical messages sends nothing.
  */
 export class EphemeralStore {
-  private state: EphemeralState = emptyEphemeral();
+  // Kept as a Map and changed in place: with a thousand students, copying a presence record per change made a
+  // class leaving at once cost seconds. Snapshots (joins, other servers) copy it once.
+  private readonly presence = new Map<string, Presence>();
+  private probe: ProbeDrag['probe'] = null;
   private readonly sockets = new Map<string, number>();
 
   snapshot(): EphemeralState {
-    return this.state;
+    return { presence: Object.fromEntries(this.presence), probe: this.probe };
   }
 
   /** Sockets of this participant connected to this server. */
@@ -53,21 +55,23 @@ export class EphemeralStore {
   }
 
   dragged(probe: ProbeDrag['probe']): EphemeralUpdate | null {
-    const now = this.state.probe;
+    const now = this.probe;
     if (now === probe || (now && probe && now.y === probe.y && now.x === probe.x)) return null;
     return this.apply({ type: 'probe', probe });
   }
 
   /** An update another server announced (several servers share one session). */
   apply(update: EphemeralUpdate): EphemeralUpdate {
-    this.state = applyEphemeral(this.state, update);
+    if (update.type === 'probe') this.probe = update.probe;
+    else if (update.type === 'presence') this.presence.set(update.participantId, update.presence);
+    else
+      for (const [participantId, presence] of Object.entries(update.presence))
+        this.presence.set(participantId, presence);
     return update;
   }
 
   private patch(participantId: string, change: Partial<EphemeralState['presence'][string]>) {
-    const before = Object.hasOwn(this.state.presence, participantId)
-      ? this.state.presence[participantId]
-      : DEFAULT_PRESENCE;
+    const before = this.presence.get(participantId) ?? DEFAULT_PRESENCE;
     const after = { ...before, ...change };
     const same = (Object.keys(after) as (keyof typeof after)[]).every((k) => after[k] === before[k]);
     if (same && before !== DEFAULT_PRESENCE) return null;

@@ -1,5 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backendLabel, backendOrder } from '@/server/compute/backend';
+import { mayHaveGpu } from '@/server/compute/gpu-devices';
 import { adapterName, isSoftwareAdapter } from '@/server/compute/webgpu-adapter';
 
 // What Dawn reports, as read from GPUAdapterInfo (SwiftShader measured here; the others as their drivers name them).
@@ -57,6 +59,14 @@ describe('backend order', () => {
     expect(() => backendOrder('gpu')).toThrow(
       /"gpu" is not one of tensorflow-gpu, webgpu, tensorflow, wasm, cpu/,
     );
+  });
+
+  it('asks Dawn for an adapter only where a GPU device may exist', () => {
+    expect(mayHaveGpu('darwin')).toBe(true);
+    expect(mayHaveGpu('win32')).toBe(true);
+    const devices = ['/dev/nvidia0', '/dev/dxg'].some((path) => existsSync(path));
+    const renderNode = existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+    expect(mayHaveGpu('linux')).toBe(devices || renderNode);
   });
 
   it('labels results with the adapter when there is one', () => {
