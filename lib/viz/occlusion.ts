@@ -68,7 +68,10 @@ const DEFAULT_BATCH = 16;
 type Position = PatchPosition;
 
 /** Class probabilities [count, classes] with a patch at each of a batch of positions. */
-type BatchProbe = (positions: Position[]) => Promise<{ probs: Float32Array; classes: number }>;
+type BatchProbe = ((positions: Position[]) => Promise<{ probs: Float32Array; classes: number }>) & {
+  /** How to split positions into batches (indices); consecutive runs of batchSize when absent. */
+  batches?: (positions: Position[], batchSize: number) => number[][];
+};
 
 /** The whole network on each occluded image, filled in one JS buffer per batch. */
 function fullProbe(
@@ -96,7 +99,7 @@ function fullProbe(
 }
 
 function incrementalProbe(engine: IncrementalOcclusion, source: FillSource, patch: number): BatchProbe {
-  return async (positions) => {
+  const probe: BatchProbe = async (positions) => {
     const probs = engine.probabilities(positions, patch, source);
     try {
       return { probs: (await probs.data()) as Float32Array, classes: probs.shape[1]! };
@@ -104,6 +107,16 @@ function incrementalProbe(engine: IncrementalOcclusion, source: FillSource, patc
       probs.dispose();
     }
   };
+  probe.batches = (positions, batchSize) => engine.batches(positions, patch, batchSize);
+  return probe;
+}
+
+function consecutiveBatches(count: number, batchSize: number): number[][] {
+  const batches: number[][] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    batches.push(Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i));
+  }
+  return batches;
 }
 
 /** Probability of the class with a patch at each position, `batchSize` positions per probe. */
@@ -115,12 +128,16 @@ async function occludedProbabilities(
 ): Promise<Float32Array> {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   const result = new Float32Array(positions.length);
-  for (let start = 0; start < positions.length; start += batchSize) {
+  const batches = probe.batches?.(positions, batchSize) ?? consecutiveBatches(positions.length, batchSize);
+  let done = 0;
+  for (const batch of batches) {
     options.signal?.throwIfAborted();
-    const batch = positions.slice(start, start + batchSize);
-    const { probs, classes } = await probe(batch);
-    for (let i = 0; i < batch.length; i++) result[start + i] = probs[i * classes + classIndex];
-    options.onBatch?.(start + batch.length);
+    const { probs, classes } = await probe(batch.map((i) => positions[i]));
+    batch.forEach((position, i) => {
+      result[position] = probs[i * classes + classIndex];
+    });
+    done += batch.length;
+    options.onBatch?.(done);
   }
   return result;
 }

@@ -8,6 +8,7 @@ import type { Tensor, Tf } from '@/lib/tf';
 import type { PixelImage } from '../image';
 import { pixelImageToInput, scalePixels } from '../input';
 import type { FillSource } from '../occlusion-fill';
+import { axisSignature, groupBySignature } from './batching';
 import { fuseConvolutions } from './fuse';
 import {
   batchWindows,
@@ -329,6 +330,33 @@ export class IncrementalOcclusion {
     );
     this.cleanPadded.set(name, tf.keep(tf.squeeze(paddedInput, [0])));
     return step.run(paddedInput);
+  }
+
+  /**
+   * Batches of indices into `positions` (each at most batchSize) whose elements need the same windows
+   * in every layer (batching.ts), so no element computes more than its own change needs.
+   */
+  batches(positions: readonly PatchPosition[], patch: number, batchSize: number): number[][] {
+    const { height, width } = this.image;
+    const signatures = (axis: 0 | 1, size: number) => {
+      const cache = new Map<number, string>();
+      return (start: number) => {
+        let key = cache.get(start);
+        if (key === undefined) {
+          const span = { start: Math.max(0, start), end: Math.min(size, start + patch) };
+          key = axisSignature(this.plan, axis, span, this.spread);
+          cache.set(start, key);
+        }
+        return key;
+      };
+    };
+    const rowOf = signatures(0, height);
+    const colOf = signatures(1, width);
+    return groupBySignature(
+      positions.map((p) => rowOf(p.y)),
+      positions.map((p) => colOf(p.x)),
+      { batchSize },
+    );
   }
 
   /** Class probabilities [batch, classes] with a patch at each position. */
