@@ -2,6 +2,7 @@
 // or in-memory handler on the server. Shaped like tfjs-models: loadModel(tf, source, options).
 import type { io } from '@tensorflow/tfjs';
 import type { LayersModel, Tf } from '@/lib/tf';
+import { disposeDerived } from './derived';
 import { layerGraph } from './graph';
 import { indexLabels } from './infer';
 import { parseManifest } from './manifest';
@@ -38,17 +39,28 @@ export async function loadModel(
   try {
     const manifest = withIndexLabels(artifacts.manifest, outputCount(model));
     checkModelMatchesManifest(model, manifest);
-    return {
+    return loadedModel({
       manifest,
       model,
       layers: layerGraph(model),
       ...(artifacts.origin ? { origin: artifacts.origin } : {}),
-      dispose: () => model.dispose(),
-    };
+    });
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** A LoadedModel whose dispose() also releases what was derived from it (derived.ts). */
+export function loadedModel(parts: Omit<LoadedModel, 'dispose'>): LoadedModel {
+  const loaded: LoadedModel = {
+    ...parts,
+    dispose: () => {
+      disposeDerived(loaded);
+      parts.model.dispose();
+    },
+  };
+  return loaded;
 }
 
 function isArtifactsSource(source: ModelSource): source is ModelArtifactsSource {

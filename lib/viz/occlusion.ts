@@ -183,17 +183,18 @@ export async function occlusionMap(
   const mode = options.mode ?? 'exact';
   const rows = gridCells(image.height, patch, stride);
   const cols = gridCells(image.width, patch, stride);
-  const base = await predictImage(tf, loaded, image);
-  const classIndex = options.classIndex ?? argMax(base);
-  if (!(classIndex >= 0 && classIndex < base.length)) throw new RangeError(`no class ${classIndex}`);
-  const frame: MapFrame = { rows, cols, patch, stride, classIndex, baseProb: base[classIndex] };
-  const source = fillSource(image, options.fill ?? 'grey', patch);
   const spread = mode === 'projective' ? (options.spread ?? PROJECTIVE_SPREAD) : 1;
   const engine =
     options.method === 'incremental' || mode === 'projective'
       ? await IncrementalOcclusion.create(tf, loaded, image, { spread })
       : undefined;
   try {
+    // The engine's clean pass is the prediction, by the same arithmetic as the occluded passes.
+    const base = engine?.cleanProbabilities ?? (await predictImage(tf, loaded, image));
+    const classIndex = options.classIndex ?? argMax(base);
+    if (!(classIndex >= 0 && classIndex < base.length)) throw new RangeError(`no class ${classIndex}`);
+    const frame: MapFrame = { rows, cols, patch, stride, classIndex, baseProb: base[classIndex] };
+    const source = fillSource(image, options.fill ?? 'grey', patch);
     const probe = engine
       ? incrementalProbe(engine, source, patch)
       : fullProbe(tf, loaded, image, source, patch);

@@ -72,7 +72,8 @@ export function groupBySignature(
     }
     const count = Math.ceil(members.length / size);
     const even = Math.ceil(members.length / count);
-    for (let start = 0; start < members.length; start += even) batches.push(members.slice(start, start + even));
+    for (let start = 0; start < members.length; start += even)
+      batches.push(members.slice(start, start + even));
   }
   leftovers.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const packed = leftovers.flatMap((g) => g.members);

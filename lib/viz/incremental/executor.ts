@@ -3,6 +3,7 @@
 // image's activations. Same arithmetic as the full pass on every recomputed value, so the results
 // match it to float rounding.
 import type { Tensor3D } from '@tensorflow/tfjs';
+import { derivedFrom } from '@/lib/models/derived';
 import type { LoadedModel } from '@/lib/models/types';
 import type { Tensor, Tf } from '@/lib/tf';
 import type { PixelImage } from '../image';
@@ -249,8 +250,8 @@ export class IncrementalOcclusion {
   private readonly cleanPadded = new Map<string, Tensor>();
   /** Clean output of global average pooling layers, [channels]. */
   private readonly cleanMeans = new Map<string, Tensor>();
-  /** Folded convolution weights (fuse.ts). */
-  private readonly fusedWeights: Tensor[];
+  /** The clean image's class probabilities, by the same arithmetic as the occluded ones. */
+  private cleanOutput: Float32Array = new Float32Array(0);
   private readonly consumers = new Map<string, number>();
   private readonly outputName: string;
 
@@ -263,24 +264,38 @@ export class IncrementalOcclusion {
   ): Promise<IncrementalOcclusion> {
     const spread = options.spread ?? 1;
     if (!(spread > 0 && spread <= 1)) throw new RangeError('spread must be in (0, 1]');
-    const fused = await fuseConvolutions(tf, loaded, planModel(tf, loaded));
-    return new IncrementalOcclusion(tf, loaded, image, fused, spread);
+    // Folding reads every weight: done once per model and kept with it (released by its dispose()).
+    const fused = await derivedFrom(loaded, 'incremental-occlusion-plan', async () => {
+      const { plan, weights } = await fuseConvolutions(tf, loaded, planModel(tf, loaded));
+      return { plan, dispose: () => tf.dispose(weights) };
+    });
+    const engine = new IncrementalOcclusion(tf, loaded, image, fused.plan, spread);
+    try {
+      await engine.computeClean();
+    } catch (error) {
+      engine.dispose();
+      throw error;
+    }
+    return engine;
   }
 
   private constructor(
     private readonly tf: Tf,
     private readonly loaded: LoadedModel,
     private readonly image: PixelImage,
-    fused: { plan: PlannedLayer[]; weights: Tensor[] },
+    plan: PlannedLayer[],
     private readonly spread: number,
   ) {
-    this.plan = fused.plan;
-    this.fusedWeights = fused.weights;
+    this.plan = plan;
     this.outputName = this.plan[this.plan.length - 1].info.name;
     for (const { info } of this.plan) {
       for (const name of info.inbound) this.consumers.set(name, (this.consumers.get(name) ?? 0) + 1);
     }
-    this.computeClean();
+  }
+
+  /** Class probabilities of the clean image (no patch). */
+  get cleanProbabilities(): Float32Array {
+    return this.cleanOutput;
   }
 
   /** How many layers run on windows (the rest run on whole maps). */
@@ -290,7 +305,7 @@ export class IncrementalOcclusion {
     ).length;
   }
 
-  private computeClean(): void {
+  private async computeClean(): Promise<void> {
     const { tf } = this;
     const values = new Map<string, Tensor>();
     const input = pixelImageToInput(tf, this.loaded.manifest, this.image);
@@ -309,6 +324,12 @@ export class IncrementalOcclusion {
         if (step.kind === 'global-mean') this.cleanMeans.set(info.name, tf.keep(tf.squeeze(output, [0])));
         if (info.outputShape.length === 3) this.clean.set(info.name, tf.keep(tf.squeeze(output, [0])));
       }
+      const probabilities = tf.tidy(() => {
+        const flat = tf.reshape(values.get(this.outputName)!, [1, -1]);
+        return this.loaded.manifest.output === 'logits' ? tf.softmax(flat) : flat;
+      });
+      this.cleanOutput = (await probabilities.data()) as Float32Array;
+      probabilities.dispose();
     } finally {
       for (const t of new Set(values.values())) t.dispose();
     }
@@ -489,10 +510,8 @@ export class IncrementalOcclusion {
     for (const t of this.clean.values()) t.dispose();
     for (const t of this.cleanPadded.values()) t.dispose();
     for (const t of this.cleanMeans.values()) t.dispose();
-    for (const t of this.fusedWeights) t.dispose();
     this.clean.clear();
     this.cleanPadded.clear();
     this.cleanMeans.clear();
-    this.fusedWeights.length = 0;
   }
 }

@@ -34,19 +34,20 @@ async function foldBatchNorm(
   batchNorm: { weights: Tensor[]; config: Config },
 ): Promise<{ filter: Tensor; bias: Tensor }> {
   const { config } = batchNorm;
-  const queue = [...batchNorm.weights];
-  // Read asynchronously: a GPU backend cannot read synchronously in every host (WebGPU in Node cannot at all).
-  const gamma = config.scale === false ? undefined : await queue.shift()!.data();
-  const beta = config.center === false ? undefined : await queue.shift()!.data();
-  const [mean, variance] = await Promise.all(queue.map((t) => t.data()));
+  // Read asynchronously (a GPU backend cannot read synchronously in every host; WebGPU in Node cannot at
+  // all), and all at once: each awaited read costs the backend a turn of the event loop.
+  const [w, b, ...norm] = await Promise.all([filter, bias, ...batchNorm.weights].map((t) => t?.data()));
+  const gamma = config.scale === false ? undefined : norm.shift();
+  const beta = config.center === false ? undefined : norm.shift();
+  const [mean, variance] = norm as [Float32Array, Float32Array];
   const epsilon = Number(config.epsilon ?? 1e-3);
   const channels = mean.length;
   const k = Float64Array.from(mean, (_, c) => (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + epsilon));
-  const w = await filter.data();
   // Output channels are the innermost dimension of both Conv2D [kh, kw, in, out] and depthwise
   // [kh, kw, in, multiplier] kernels (depthwise output channel c·multiplier + m).
-  const folded = Float32Array.from(w, (value, i) => value * k[i % channels]);
-  const b = await bias?.data();
+  // A plain loop: Float32Array.from with a map function costs ~0.2 µs an element (~0.5 s for MobileNet).
+  const folded = new Float32Array(w!.length);
+  for (let i = 0; i < folded.length; i++) folded[i] = w![i] * k[i % channels];
   const shift = Float32Array.from(k, (kc, c) => ((b ? b[c] : 0) - mean[c]) * kc + (beta ? beta[c] : 0));
   return { filter: tf.tensor(folded, filter.shape), bias: tf.tensor1d(shift) };
 }
@@ -77,14 +78,15 @@ export async function fuseConvolutions(
   const replaced = new Map<string, PlannedLayer>();
   const weights: Tensor[] = [];
 
-  for (const planned of plan) {
+  // Chains are disjoint, so every conv is folded at once (their weight reads overlap).
+  const fuseOne = async (planned: PlannedLayer): Promise<void> => {
     const { info, step } = planned;
-    if (step.kind !== 'window' || !info.geometry) continue;
+    if (step.kind !== 'window' || !info.geometry) return;
     const className = info.className;
-    if (className !== 'Conv2D' && className !== 'DepthwiseConv2D') continue;
+    if (className !== 'Conv2D' && className !== 'DepthwiseConv2D') return;
     const layer = loaded.model.getLayer(info.name);
     const config = layer.getConfig() as Config;
-    if ((config.activation ?? 'linear') !== 'linear') continue;
+    if ((config.activation ?? 'linear') !== 'linear') return;
 
     let filter = layer.getWeights()[0];
     let bias: Tensor | undefined = layer.getWeights()[1];
@@ -110,7 +112,7 @@ export async function fuseConvolutions(
       activation = act;
       chain.push(tail.info.name);
     }
-    if (chain.length === 0) continue;
+    if (chain.length === 0) return;
     replaced.set(info.name, {
       info,
       step: {
@@ -125,6 +127,7 @@ export async function fuseConvolutions(
       },
     });
     for (const name of chain) replaced.set(name, { info: byName.get(name)!.info, step: PASS_THROUGH });
-  }
+  };
+  await Promise.all(plan.map(fuseOne));
   return { plan: plan.map((p) => replaced.get(p.info.name) ?? p), weights };
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { layerGraph } from '@/lib/models/graph';
+import { loadedModel } from '@/lib/models/load';
 import type { LoadedModel, ModelManifest } from '@/lib/models/types';
 
 export { tf };
@@ -36,7 +37,7 @@ export function manifestFor(
 }
 
 export function wrap(model: tf.LayersModel, manifest: ModelManifest): LoadedModel {
-  return { manifest, model, layers: layerGraph(model), dispose: () => model.dispose() };
+  return loadedModel({ manifest, model, layers: layerGraph(model) });
 }
 
 /** Every test of the calling suite must leave as many tensors as it found: a leak fails it. */
