@@ -44,6 +44,7 @@ export {
   occlusionMap,
   type ProbeOptions,
 } from './occlusion';
+export { type DrillDownOptions, drillDown } from './occlusion-adaptive';
 export { dropExtent, pixelDrop } from './occlusion-overlay';
 export { argMax, predictImage } from './predict';
 export {
