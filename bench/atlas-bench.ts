@@ -153,6 +153,6 @@ export async function atlasBench(options: AtlasBenchOptions): Promise<string> {
     '',
     ...query,
     '',
-    "Query: the stored atlas read from its bytes (what the server does once per model and set, then keeps it in memory), then a query of every layer with receptive-field boxes from the layer's field arithmetic, as the server answers (server/compute/atlas-service.ts). The machine is shared: re-measure on a quiet machine before comparing figures.",
+    "Query: the stored atlas read from its bytes (what the server does once per model and set, then keeps it in memory), then a query of every layer with receptive-field boxes from the layer's field arithmetic, as the server answers (server/compute/atlas-service.ts).",
   ].join('\n');
 }
