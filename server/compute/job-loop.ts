@@ -34,13 +34,14 @@ export function serveJobs(port: MessagePort, cancel: Int32Array, runner: JobRunn
     };
     try {
       const { result, backend } = await runner(request, {
+        // Nothing more is sent once the job is stopped: nobody waits for it.
         onProgress: (progress) => {
           check();
-          reply({ id, type: 'progress', progress });
+          if (!controller.signal.aborted) reply({ id, type: 'progress', progress });
         },
         onPartial: (partial) => {
           check();
-          reply({ id, type: 'partial', partial });
+          if (!controller.signal.aborted) reply({ id, type: 'partial', partial });
         },
         signal: controller.signal,
       });
