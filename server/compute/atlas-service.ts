@@ -48,6 +48,9 @@ interface Build {
   lastPublished: number;
   /** Called when this build's turn comes. */
   go?: () => void;
+  /** Resolves true once the atlas is stored, false if the build failed or was cancelled. */
+  finished: Promise<boolean>;
+  finish: (stored: boolean) => void;
 }
 
 type ProgressListener = (room: string, progress: ComputeProgress) => void;
@@ -110,6 +113,10 @@ export class AtlasService {
       return;
     }
     if (Date.now() - (this.failedAt.get(slot) ?? Number.NEGATIVE_INFINITY) < this.retryAfterMs) return;
+    let finish: (stored: boolean) => void = () => {};
+    const finished = new Promise<boolean>((resolve) => {
+      finish = resolve;
+    });
     const build: Build = {
       slot,
       modelId: request.modelId,
@@ -119,9 +126,19 @@ export class AtlasService {
       phase: 'checking',
       state: null,
       lastPublished: 0,
+      finished,
+      finish,
     };
     this.builds.set(slot, build);
     void this.run(build);
+  }
+
+  /**
+   * While the atlas of this model and image set is being built: resolves true once it is stored (false if
+   * the build fails or stops). Null when none is being built.
+   */
+  building(modelId: string, imageSetId: string): Promise<boolean> | null {
+    return this.builds.get(slotOf(modelId, imageSetId))?.finished ?? null;
   }
 
   /** The request answered from a stored atlas (encoded), or null when none answers it (yet). */
@@ -233,6 +250,7 @@ export class AtlasService {
         'activation atlas stored',
       );
       this.publish(build, { state: 'running', done: identity.total, total: identity.total, etaMs: 0 }, true);
+      build.finish(true);
       for (const listener of this.readyListeners) listener(modelId, imageSetId);
     } catch (error) {
       if (controller.signal.aborted) {
@@ -247,6 +265,7 @@ export class AtlasService {
         this.publish(build, { state: 'failed', code: 'compute-failed', reason }, true);
       }
     } finally {
+      build.finish(false);
       this.builds.delete(slot);
       const at = this.turns.indexOf(build);
       if (at >= 0) this.turns.splice(at, 1);

@@ -244,7 +244,11 @@ export class ComputeService {
         for (const { waiter } of job.waiting.values()) waiter.onPartial?.(partial);
       },
     });
-    const { result, backend, ms } = await job.poolJob.promise;
+    const { result, backend, ms } = await job.poolJob.promise.catch(async (error: unknown) => {
+      const fromAtlas = await this.atlasInstead(job, error);
+      if (fromAtlas) return fromAtlas;
+      throw error;
+    });
     this.remember(key, result, backend, ms);
     await this.store
       ?.put(key, request.kind, { result: result as EncodedComputeResult, backend, ms })
@@ -268,6 +272,25 @@ export class ComputeService {
       result: answered.result,
       origin: { where: 'server', backend: answered.backend, ms: answered.ms, cached: false },
     };
+  }
+
+  /**
+   * A top-activating pass that ran out of time while the atlas of its model and set is being built (the
+   * two share the machine on a model's first use): the atlas answers it once stored, rather than a failure
+   * nobody would retry.
+   */
+  private async atlasInstead(
+    job: Job,
+    error: unknown,
+  ): Promise<{ result: unknown; backend: string; ms: number } | null> {
+    const { request } = job;
+    if (request.kind !== 'top-activating' || !this.options.atlas) return null;
+    if (!(error instanceof ComputeError) || error.code !== 'compute-timeout') return null;
+    const building = this.options.atlas.building(request.modelId, request.imageSetId);
+    if (!building || !(await building)) return null;
+    // The new atlas may have answered this job already (answerFromAtlas), which stops it.
+    if (job.controller.signal.aborted) throw cancelled();
+    return this.options.atlas.answer(request).catch(() => null);
   }
 
   /** A new atlas answers the top-activating jobs still computing for its model and set: they stop. */

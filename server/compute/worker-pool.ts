@@ -54,7 +54,8 @@ interface Job extends JobCallbacks {
   id: number;
   request: PoolRequest;
   rank: number;
-  startedAt: number;
+  /** The first progress report: the rate is measured from it. */
+  firstReport?: { at: number; done: number };
   ahead: number;
   resolve: (value: JobOutcome) => void;
   reject: (error: Error) => void;
@@ -117,7 +118,6 @@ export class WorkerPool implements JobQueue {
         id: this.nextId++,
         request,
         rank: COMPUTE_PRIORITIES.indexOf(options.priority ?? 'explore'),
-        startedAt: 0,
         ahead: -1,
         resolve,
         reject,
@@ -125,10 +125,18 @@ export class WorkerPool implements JobQueue {
         onPartial: options.onPartial,
       };
       if (options.signal?.aborted) return reject(cancelled());
-      options.signal?.addEventListener('abort', () => this.cancel(job!), { once: true });
       this.enqueue(job);
       this.dispatch();
     });
+    // Removed when the job ends: a long-lived signal (an atlas build's, across its steps) would otherwise
+    // collect one listener per job, each holding its job.
+    const onAbort = () => this.cancel(job!);
+    const signal = options.signal;
+    if (job && signal && !signal.aborted) {
+      signal.addEventListener('abort', onAbort, { once: true });
+      const detach = () => signal.removeEventListener('abort', onAbort);
+      promise.then(detach, detach);
+    }
     return {
       promise,
       setPriority: (priority) => {
@@ -208,7 +216,6 @@ export class WorkerPool implements JobQueue {
       if (slot.job || slot.retired || this.queue.length === 0) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      job.startedAt = performance.now();
       job.onState?.({ state: 'running', done: 0 });
       const message: WorkerMessage = { id: job.id, request: job.request, budgetMs: this.budgetMs };
       slot.deadline = setTimeout(() => {
@@ -236,8 +243,13 @@ export class WorkerPool implements JobQueue {
     switch (reply.type) {
       case 'progress': {
         const { done, total } = reply.progress;
-        const elapsed = performance.now() - job.startedAt;
-        const etaMs = total && done > 0 ? Math.round((elapsed / done) * (total - done)) : undefined;
+        // The rate since the first report: the time before it went on loading the model and the image,
+        // which says nothing about how long the rest takes.
+        const now = performance.now();
+        job.firstReport ??= { at: now, done };
+        const { at, done: from } = job.firstReport;
+        const etaMs =
+          total && done > from ? Math.round(((now - at) / (done - from)) * (total - done)) : undefined;
         job.onState?.({ state: 'running', done, total, etaMs });
         return;
       }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ComputeJobState, ComputeRequest } from '@/lib/protocol/compute';
 import { WorkerPool } from '@/server/compute/worker-pool';
@@ -38,6 +39,13 @@ describe('the worker pool', () => {
     const last = states.findLast((s) => s.state === 'running');
     expect(last && last.state === 'running' && last.done).toBeLessThan(729);
     await expect(pool.run(predict)).resolves.toMatchObject({ backend: expect.any(String) });
+  });
+
+  it('lets go of a long-lived signal when each job ends (an atlas build sends one job a step)', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const controller = new AbortController();
+    for (let i = 0; i < 12; i++) await pool.run(predict, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('drops a cancelled job from the queue and tells the others how many jobs are ahead', async () => {

@@ -35,6 +35,8 @@ export interface OcclusionViewProps {
   progress?: ComputeJobState | null;
   /** Where the result was computed, e.g. "server (wasm)" or "your browser (webgl)". */
   source?: string;
+  /** The map is the coarse grid sent first; the full map follows. */
+  preview?: boolean;
   /** Interpolate the heatmap between cell centres; by default each cell is a flat stride×stride square. */
   smooth?: boolean;
   displaySize?: number;
@@ -65,6 +67,7 @@ export function OcclusionView({
   onProbe,
   progress,
   source,
+  preview = false,
   smooth = false,
   displaySize = 416,
 }: OcclusionViewProps) {
@@ -109,6 +112,14 @@ export function OcclusionView({
           {map && (
             <span className="text-sm text-slate-600">
               patch {map.patch} px · stride {map.stride} px · {map.rows}×{map.cols} positions
+            </span>
+          )}
+          {map && preview && (
+            <span
+              data-testid="occlusion-preview"
+              className="rounded bg-sky-100 px-2 py-0.5 text-sm font-medium text-sky-900"
+            >
+              Coarse preview: every {map.stride} px; the full map follows
             </span>
           )}
           {map?.approximation && (

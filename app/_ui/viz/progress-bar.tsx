@@ -14,9 +14,7 @@ export interface ProgressBarProps {
 export function ProgressBar({ done, total, unit = 'items', label = 'Progress' }: ProgressBarProps) {
   const known = total !== undefined && total > 0;
   const fraction = known ? Math.min(1, done / total) : 0;
-  const text = known
-    ? `${done.toLocaleString()} / ${total.toLocaleString()} ${unit}`
-    : `${done.toLocaleString()} ${unit}`;
+  const text = countText(done, total, unit);
   return (
     <div className="flex items-center gap-3" data-testid="progress">
       <div
@@ -51,7 +49,9 @@ export function JobProgress({ job, unit, label }: JobProgressProps) {
     return (
       <div className="space-y-1">
         <ProgressBar done={job.done} total={job.total} unit={unit} label={label} />
-        {job.etaMs !== undefined && <p className="text-sm text-slate-600">{jobStatusText(job, unit)}</p>}
+        {job.etaMs !== undefined && (
+          <p className="text-sm text-slate-600">about {formatDuration(job.etaMs)} left</p>
+        )}
       </div>
     );
   }
@@ -79,7 +79,7 @@ export function jobStatusText(job: ComputeJobState, unit: string): string {
         ? 'Queued: next to start'
         : `Queued: ${job.ahead} ${job.ahead === 1 ? 'job' : 'jobs'} ahead`;
     case 'running': {
-      const counted = job.total ? `${job.done} / ${job.total} ${unit}` : `${job.done} ${unit}`;
+      const counted = countText(job.done, job.total, unit);
       return job.etaMs === undefined ? counted : `${counted}, about ${formatDuration(job.etaMs)} left`;
     }
     case 'cancelled':
@@ -87,6 +87,12 @@ export function jobStatusText(job: ComputeJobState, unit: string): string {
     case 'failed':
       return `Failed: ${job.reason}`;
   }
+}
+
+/** "1,175 / 3,025 positions"; before the first report, "Starting" rather than a count of nothing. */
+function countText(done: number, total: number | undefined, unit: string): string {
+  if (total !== undefined && total > 0) return `${done.toLocaleString()} / ${total.toLocaleString()} ${unit}`;
+  return done > 0 ? `${done.toLocaleString()} ${unit}` : 'Starting…';
 }
 
 function formatDuration(ms: number): string {

@@ -60,6 +60,7 @@ export function OcclusionPanel({
         }
         progress={map?.status === 'loading' ? (map.job ?? { state: 'queued', ahead: 0 }) : null}
         source={map?.origin ? originText(map.origin) : undefined}
+        preview={!map?.result && !!map?.partial}
       />
     </div>
   );
