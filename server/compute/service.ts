@@ -63,6 +63,8 @@ interface Job {
   rank: number;
   poolJob?: PoolJob;
   lastPublished: number;
+  /** The latest early result (a coarse occlusion map), for whoever starts waiting after it came. */
+  partial?: unknown;
 }
 
 type ProgressListener = (room: string, progress: ComputeProgress) => void;
@@ -137,6 +139,8 @@ export class ComputeService {
       job.waiting.set(who.id, { waiter: who, resolve, reject });
     });
     if (who.room) job.rooms.add(who.room);
+    // A student who reloads mid-job sees the coarse map the others already have.
+    if (existing && job.partial !== undefined) who.onPartial?.(job.partial);
     const rank = COMPUTE_PRIORITIES.indexOf(who.priority ?? 'explore');
     if (rank < job.rank) {
       job.rank = rank;
@@ -241,6 +245,7 @@ export class ComputeService {
       signal: job.controller.signal,
       onState: (state) => this.publish(job, state, state.state !== 'running' || state.done === state.total),
       onPartial: (partial) => {
+        job.partial = partial;
         for (const { waiter } of job.waiting.values()) waiter.onPartial?.(partial);
       },
     });

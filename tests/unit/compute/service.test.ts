@@ -36,6 +36,18 @@ describe('the compute service', () => {
     expect(service.peek(first.key)).toBeDefined();
   });
 
+  it('gives a waiter who comes late the coarse map the others already have', async () => {
+    const service = new ComputeService(pool, { ...OPTIONS });
+    const request = longOcclusion(5);
+    const early: unknown[] = [];
+    const late: unknown[] = [];
+    const a = service.request(request, { id: 'a', room: 'r', onPartial: (p) => early.push(p) });
+    await waitFor(() => early.length > 0, { what: 'the coarse map' });
+    const b = service.request(request, { id: 'b', room: 'r', onPartial: (p) => late.push(p) });
+    expect(late).toEqual(early);
+    await Promise.all([a, b]);
+  });
+
   it('cancels a job once its last waiter lets go, and tells the rooms', async () => {
     const service = new ComputeService(pool, { ...OPTIONS });
     const heard: [string, ComputeProgress][] = [];
