@@ -34,8 +34,7 @@ async function foldBatchNorm(
   batchNorm: { weights: Tensor[]; config: Config },
 ): Promise<{ filter: Tensor; bias: Tensor }> {
   const { config } = batchNorm;
-  // Read asynchronously (a GPU backend cannot read synchronously in every host; WebGPU in Node cannot at
-  // all), and all at once: each awaited read costs the backend a turn of the event loop.
+  // Read asynchronously: a GPU backend cannot read synchronously in every host (WebGPU in Node cannot at all).
   const [w, b, ...norm] = await Promise.all([filter, bias, ...batchNorm.weights].map((t) => t?.data()));
   const gamma = config.scale === false ? undefined : norm.shift();
   const beta = config.center === false ? undefined : norm.shift();
@@ -78,7 +77,7 @@ export async function fuseConvolutions(
   const replaced = new Map<string, PlannedLayer>();
   const weights: Tensor[] = [];
 
-  // Chains are disjoint, so every conv is folded at once (their weight reads overlap).
+  // Chains are disjoint, so the convolutions are folded side by side (their weight reads overlap).
   const fuseOne = async (planned: PlannedLayer): Promise<void> => {
     const { info, step } = planned;
     if (step.kind !== 'window' || !info.geometry) return;
