@@ -136,23 +136,22 @@ export class SessionConnection {
   };
 
   act(action: Action): Promise<Response<{ seq: number }>> {
-    return new Promise((resolve) => {
-      if (!this.socket.connected) {
-        resolve({ ok: false, error: { code: 'not-joined', message: 'not connected' } });
-        return;
-      }
-      this.socket.emit('session:act', action, resolve);
-    });
+    return this.ask((answer) => this.socket.emit('session:act', action, answer));
   }
 
   /** Instructor: the server computes ahead every result the lesson needs (progress through onPrepared). */
   prepareLesson(request: PrepareLesson): Promise<Response<{ steps: number }>> {
+    return this.ask((answer) => this.socket.emit('compute:prepare', request, answer));
+  }
+
+  /** Sends an event answered through its acknowledgement; "not connected" at once when offline. */
+  private ask<T>(send: (answer: (response: Response<T>) => void) => void): Promise<Response<T>> {
     return new Promise((resolve) => {
       if (!this.socket.connected) {
         resolve({ ok: false, error: { code: 'not-joined', message: 'not connected' } });
         return;
       }
-      this.socket.emit('compute:prepare', request, resolve);
+      send(resolve);
     });
   }
 
