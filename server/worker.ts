@@ -5,8 +5,9 @@ import { COMPUTE_LIMITS } from './compute/limits';
 import { startQueueWorker } from './compute/queue-worker';
 import { DatabaseResultStore } from './compute/result-store';
 import { WorkerPool } from './compute/worker-pool';
-import { migrateDatabase, openDatabase } from './db/client';
+import { openDatabase } from './db/client';
 import { databaseConfig } from './db/config';
+import { migrateDatabase } from './db/migrate';
 import { log } from './log';
 
 async function main(): Promise<void> {

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PrismaClient as PostgresClient } from '../../generated/postgres';
 import { PrismaClient as SqliteClient } from '../../generated/sqlite';
-import { type DatabaseConfig, projectRoot, sqliteFilePath } from './config';
+import { type DatabaseConfig, sqliteFilePath } from './config';
 
 /**
  * Both generated clients come from one schema (prisma/schema.base.prisma), so
@@ -25,22 +22,6 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const adapter = new PrismaPg({ connectionString: config.url });
   return new PostgresClient({ adapter }) as unknown as Db;
-}
-
-const execFileAsync = promisify(execFile);
-
-/** Applies pending migrations with `prisma migrate deploy` (the JS schema engine, see prisma.config.ts). */
-export async function migrateDatabase(config: DatabaseConfig): Promise<void> {
-  const prisma = join(projectRoot, 'node_modules/.bin/prisma');
-  try {
-    await execFileAsync(prisma, ['migrate', 'deploy'], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: config.url },
-    });
-  } catch (error) {
-    const output = (error as { stderr?: string; stdout?: string }).stderr || String(error);
-    throw new Error(`database migration failed: ${output.trim().split('\n').slice(-3).join(' ')}`);
-  }
 }
 
 /** Deletes an SQLite database file (tests and CONVLENS_RESET_DB only). */

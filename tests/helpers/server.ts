@@ -5,8 +5,9 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/protocol/socket';
 import { type Application, type AppOptions, createApplication } from '@/server/app';
-import { type Db, migrateDatabase, openDatabase, removeSqliteFile } from '@/server/db/client';
+import { type Db, openDatabase, removeSqliteFile } from '@/server/db/client';
 import { type DatabaseConfig, databaseConfig } from '@/server/db/config';
+import { migrateDatabase } from '@/server/db/migrate';
 
 export const POSTGRES_ADMIN_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -34,6 +34,7 @@ const prefix = `convlens-test-${process.pid}-${Math.random().toString(36).slice(
 interface WorkerProcess {
   child: ChildProcess;
   lines: Record<string, unknown>[];
+  exitCode?: number | null;
 }
 
 const predict = (image: string): ComputeRequest => ({
@@ -46,9 +47,13 @@ function until(condition: () => boolean | Promise<boolean>, timeoutMs = 90_000):
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = async () => {
-      if (await condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not reached'));
-      else setTimeout(poll, 20);
+      try {
+        if (await condition()) resolve();
+        else if (Date.now() > deadline) reject(new Error('condition not reached'));
+        else setTimeout(poll, 20);
+      } catch (error) {
+        reject(error);
+      }
     };
     poll();
   });
@@ -118,6 +123,9 @@ describe('compute workers on a queue (Redis and PostgreSQL)', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const worker: WorkerProcess = { child, lines: [] };
+    child.on('exit', (code) => {
+      worker.exitCode = code;
+    });
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -154,7 +162,13 @@ describe('compute workers on a queue (Redis and PostgreSQL)', () => {
     const started = [startWorker(), startWorker()];
     // A fresh clone's first start compiles the server with tsx and loads tfjs in both processes at once: on a
     // busy 2-core machine that has taken over 90 s.
-    await until(() => started.every((w) => w.lines.some((l) => l.msg === 'compute worker ready')), 240_000);
+    const ready = (w: WorkerProcess) => w.lines.some((l) => l.msg === 'compute worker ready');
+    await until(() => {
+      const failed = started.find((w) => w.exitCode !== undefined && !ready(w));
+      if (failed)
+        throw new Error(`a worker exited before it was ready: ${JSON.stringify(failed.lines.at(-1))}`);
+      return started.every(ready);
+    }, 240_000);
     queue = new Queue('compute', {
       connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
       prefix: `${prefix}:bull`,
