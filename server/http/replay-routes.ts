@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { encodeResult } from '../../lib/compute/codec';
-import { computeRequestSchema } from '../../lib/protocol/compute';
+import { type ComputeRequest, computeRequestSchema, resultKey } from '../../lib/protocol/compute';
 import { joinCodeSchema } from '../../lib/protocol/primitives';
 import { MAX_IMPORT_BYTES, sessionSummariesBodySchema } from '../../lib/protocol/replay';
 import { ComputeError } from '../compute/errors';
+import type { JobOwner } from '../compute/job-counts';
 import type { ComputeService } from '../compute/service';
 import type { RateLimits } from '../limits';
 import type { ReplayCredentials, ReplayService } from '../replay/service';
@@ -58,7 +60,16 @@ export async function routeReplays(
       return true;
     }
     if (rest === '/compute' && method === 'POST') {
-      await computeForViewer(req, res, deps.compute);
+      const address = clientAddress(req, deps.trustProxy);
+      await deps.limits.require('computeRequests', address, 'compute requests');
+      const request = await readJson(req, computeRequestSchema);
+      await replays.requireNotAnAnswer(session, viewer, request);
+      const owner = {
+        participantId: `replay:${session.id}:${credentials.share ?? 'instructor'}`,
+        sessionId: session.id,
+        address,
+      };
+      await computeForViewer(request, res, deps.compute, owner);
       return true;
     }
     return false;
@@ -100,12 +111,19 @@ export async function routeReplays(
  * viewer's browser computes them.
  */
 async function computeForViewer(
-  req: IncomingMessage,
+  request: ComputeRequest,
   res: ServerResponse,
   compute: ComputeService,
+  owner: JobOwner,
 ): Promise<void> {
-  const request = await readJson(req, computeRequestSchema);
-  const answer = await compute.request(request).catch((error: Error) => {
+  // A viewer who closes the page or moves on (the browser aborts the fetch) waits no more: the job stops at its
+  // next batch unless someone else waits for it.
+  const waiter = { id: `replay-${randomUUID()}`, priority: 'explore' as const, owner };
+  const key = resultKey(request);
+  res.on('close', () => {
+    if (!res.writableFinished) compute.release(key, waiter.id);
+  });
+  const answer = await compute.request(request, waiter).catch((error: Error) => {
     const code = error instanceof ComputeError ? error.code : 'bad-request';
     const status = code === 'bad-request' || code === 'too-costly' ? 400 : 503;
     throw new HttpError(status, code, `could not compute ${request.kind}: ${error.message}`);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { exerciseHiding } from '../../lib/exercises/hidden';
 import { redactEvent } from '../../lib/exercises/redact';
+import type { ComputeRequest } from '../../lib/protocol/compute';
 import type { LoggedEvent } from '../../lib/protocol/events';
 import type {
   MissingAssets,
@@ -78,6 +80,22 @@ export class ReplayService {
       logVersion: LOG_VERSION,
       events: viewer === 'instructor' ? events : hideUnrevealedAnswers(events),
     };
+  }
+
+  /**
+   * Refuses a share-link viewer the result that answers one of the session's exercises not yet revealed (the
+   * recording hides those answers too); the instructor may compute anything of their session.
+   */
+  async requireNotAnAnswer(
+    session: StoredSession,
+    viewer: 'instructor' | 'shared',
+    request: ComputeRequest,
+  ): Promise<void> {
+    if (viewer === 'instructor') return;
+    const state = fold(await this.store.events(session.id));
+    if (exerciseHiding(state, request) !== null) {
+      throw new SessionError('forbidden', 'this is the answer to an exercise not yet revealed');
+    }
   }
 
   async createShare(session: StoredSession): Promise<ReplayShare> {

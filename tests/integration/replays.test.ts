@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { truthRequest } from '@/lib/exercises/requests';
 import type { Action } from '@/lib/protocol/actions';
+import { type ComputeRequest, resultKey } from '@/lib/protocol/compute';
 import type { CreateSessionResult, HttpErrorBody } from '@/lib/protocol/http';
 import type { ReplayLog, ReplayShare, SessionExport, SessionListing } from '@/lib/protocol/replay';
 import { reduce } from '@/lib/session/reducer';
 import { initialState, type SessionState } from '@/lib/session/state';
+import { longOcclusion } from '../helpers/compute-requests';
 import { occlusionTask } from '../helpers/exercise-tasks';
 import { pick, seededRandom } from '../helpers/random';
 import { startServer, type TestServer } from '../helpers/server';
@@ -148,6 +151,28 @@ describe('replays', () => {
     expect(await types({}, `?share=${share.token}`)).not.toContain('exercise.answer');
     expect(await types(auth())).toContain('exercise.answer');
 
+    // Nor does a share link compute the exercise's truth before the reveal; the instructor may, and other
+    // grids of the image are not the answer.
+    const compute = (headers: Record<string, string>, request: ComputeRequest) =>
+      fetch(`${server.url}/api/replays/${session.joinCode}/compute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(request),
+      });
+    const viaShare = { 'x-share-token': share.token };
+    const truth = truthRequest(task);
+    const refused = await compute(viaShare, truth);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as HttpErrorBody).error).toMatchObject({
+      code: 'forbidden',
+      message: /exercise not yet revealed/,
+    });
+    expect((await compute(auth(), truth)).status).toBe(200);
+    expect((await compute(viaShare, { ...truth, stride: 5 })).status).toBe(200);
+    expect((await teacher.act({ type: 'exercise.reveal', exercise })).ok).toBe(true);
+    await server.app.sessions.drain();
+    expect((await compute(viaShare, truth)).status).toBe(200);
+
     // An imported copy has the exercise and the answer in its tables too, not only in its log.
     const file = await (
       await fetch(`${server.url}/api/sessions/${session.joinCode}/export`, { headers: auth() })
@@ -168,6 +193,48 @@ describe('replays', () => {
     ]);
     teacher.close();
     student.close();
+  });
+
+  it("stops a replay viewer's job when the viewer goes away", async () => {
+    session = await createSession(server.url, 'Long');
+    const request = longOcclusion(4);
+    const asked = vi.spyOn(server.app.compute, 'request');
+    const release = vi.spyOn(server.app.compute, 'release');
+    const leaving = new AbortController();
+    const answer = fetch(`${server.url}/api/replays/${session.joinCode}/compute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth() },
+      body: JSON.stringify(request),
+      signal: leaving.signal,
+    }).catch((error: Error) => error);
+    await vi.waitFor(() => expect(asked).toHaveBeenCalled());
+    leaving.abort();
+    expect(await answer).toBeInstanceOf(Error);
+    await vi.waitFor(() =>
+      expect(release).toHaveBeenCalledWith(resultKey(request), expect.stringMatching(/^replay-/)),
+    );
+    asked.mockRestore();
+    release.mockRestore();
+  });
+
+  it('limits how fast one address asks a replay for results', async () => {
+    const strict = await startServer('sqlite', { limits: { computeRequests: { points: 2, seconds: 60 } } });
+    try {
+      const own = await createSession(strict.url, 'Strict');
+      const ask = () =>
+        fetch(`${strict.url}/api/replays/${own.joinCode}/compute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${own.instructorKey}` },
+          body: JSON.stringify({ kind: 'model-info', modelId: 'mnist-cnn' }),
+        });
+      expect((await ask()).status).toBe(200);
+      expect((await ask()).status).toBe(200);
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as HttpErrorBody).error.code).toBe('rate-limited');
+    } finally {
+      await strict.stop();
+    }
   });
 
   it("lists the instructor's past sessions with their students", async () => {

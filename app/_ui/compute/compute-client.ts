@@ -136,6 +136,11 @@ export class ComputeClient {
           set({ status: 'error', error: message, job: { state: 'failed', code, reason: message } });
           return;
         }
+        // Not to be shown (an exercise's answer before the reveal): this browser does not compute it either.
+        if (!response.ok && response.error.code === 'forbidden') {
+          set({ status: 'error', error: response.error.message, job: undefined });
+          return;
+        }
         // Nobody here waits any more (abandon() told the server).
         if (!response.ok && response.error.code === 'cancelled') return;
         // Declined, busy or disconnected: this browser computes it.

@@ -4,7 +4,8 @@ import {
   type ResultOrigin,
   resultKey,
 } from '@/lib/protocol/compute';
-import type { Response } from '@/lib/protocol/socket';
+import type { HttpErrorBody } from '@/lib/protocol/http';
+import { ERROR_CODES, type ErrorCode, type Response } from '@/lib/protocol/socket';
 import type { ServerCompute } from './compute-client';
 
 /**
@@ -38,8 +39,9 @@ export class HttpCompute implements ServerCompute {
       };
     }
     if (!res.ok) {
-      const body = await res.json().catch(() => ({}));
-      const code = res.status === 400 ? 'bad-request' : 'internal';
+      const body = (await res.json().catch(() => ({}))) as Partial<HttpErrorBody>;
+      const named = body.error?.code;
+      const code = isErrorCode(named) ? named : res.status === 400 ? 'bad-request' : 'internal';
       return { ok: false, error: { code, message: body.error?.message ?? `HTTP ${res.status}` } };
     }
     const buffer = new Uint8Array(await res.arrayBuffer());
@@ -60,3 +62,6 @@ export class HttpCompute implements ServerCompute {
     return () => {};
   }
 }
+
+const isErrorCode = (code: string | undefined): code is ErrorCode =>
+  (ERROR_CODES as readonly string[]).includes(code ?? '');
