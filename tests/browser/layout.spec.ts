@@ -54,6 +54,9 @@ async function settled(page: Page, view: string): Promise<void> {
   await expect(shown[view]).toBeVisible({ timeout: 90_000 });
 }
 
+/** Screenshots of every view for a person to look over: CONVLENS_LAYOUT_SHOTS=1 (they take a third of the run). */
+const SHOOT_ALL = process.env.CONVLENS_LAYOUT_SHOTS === '1';
+
 async function checkEveryViewport(page: Page, testInfo: TestInfo, what: string): Promise<void> {
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize(viewport);
@@ -61,11 +64,13 @@ async function checkEveryViewport(page: Page, testInfo: TestInfo, what: string):
       ...(await overflowProblems(page.getByTestId('current-view'))),
       ...(await overflowProblems(page.locator('main'))),
     ];
+    if (SHOOT_ALL || problems.length > 0) {
+      const name = `${what} ${viewport.width}x${viewport.height}`.replace(/[^\w.-]+/g, '-');
+      const file = testInfo.outputPath(`${name}.png`);
+      await page.getByTestId('current-view').screenshot({ path: file });
+      await testInfo.attach(name, { path: file, contentType: 'image/png' });
+    }
     expect(problems, `${what} at ${viewport.width}×${viewport.height}`).toEqual([]);
-    const name = `${what} ${viewport.width}x${viewport.height}`.replace(/[^\w.-]+/g, '-');
-    const file = testInfo.outputPath(`${name}.png`);
-    await page.getByTestId('current-view').screenshot({ path: file });
-    await testInfo.attach(name, { path: file, contentType: 'image/png' });
   }
 }
 
