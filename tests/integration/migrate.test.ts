@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/server/db/client';
-import type { DatabaseConfig } from '@/server/db/config';
+import { type DatabaseConfig, databaseConfig } from '@/server/db/config';
 import { migrateDatabase } from '@/server/db/migrate';
 import { missingMigrations, shippedMigrations } from '@/server/db/migration-status';
 import { freshDatabase } from '../helpers/server';
@@ -50,6 +50,13 @@ describe('migrating a database several processes share', () => {
     }
     expect(await missing(config)).toBeNull();
   }, 30_000);
+
+  it('says which database it cannot reach', async () => {
+    const nowhere = databaseConfig('postgresql://postgres@127.0.0.1:1/convlens_nowhere');
+    await expect(migrateDatabase(nowhere)).rejects.toThrow(
+      /^database migration failed: .*Can't reach database server at `127\.0\.0\.1:1`/,
+    );
+  });
 
   it("waits its turn when another process's migration holds the lock longer than Prisma waits", async () => {
     const { config, drop } = await freshDatabase('postgres');
