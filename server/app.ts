@@ -113,7 +113,13 @@ export async function createApplication(options: AppOptions = {}): Promise<Appli
   const embedded = queued && (options.embeddedWorker ?? process.env.CONVLENS_EMBEDDED_WORKER !== 'off');
   const pool =
     workers > 0 && (!queued || embedded)
-      ? new WorkerPool({ size: workers, entry: options.computeWorkerEntry, budgetMs: limits.timeBudgetMs })
+      ? new WorkerPool({
+          size: workers,
+          entry: options.computeWorkerEntry,
+          budgetMs: limits.timeBudgetMs,
+          // A queue worker takes only as many jobs as the pool has regular workers: a lane would stay idle.
+          sharedLane: !queued,
+        })
       : null;
   const queue =
     queued && redis ? new BullComputeQueue(redis, resultStore, { prefix: options.redisStream }) : null;

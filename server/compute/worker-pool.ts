@@ -48,6 +48,12 @@ export interface WorkerPoolOptions {
   graceMs?: number;
   /** The worker script (tests substitute one that can trap). */
   entry?: URL;
+  /**
+   * One more worker, kept for the shared view: it takes a shared-view job only when every other worker is busy
+   * (with students' exploration, a lesson's preparation, an atlas), so what the class watches starts at once
+   * instead of waiting for a job that may run for minutes. It shares the cores with the others meanwhile.
+   */
+  sharedLane?: boolean;
 }
 
 interface Job extends JobCallbacks {
@@ -67,14 +73,18 @@ interface Slot {
   job: Job | null;
   deadline: ReturnType<typeof setTimeout> | null;
   retired: boolean;
+  /** The shared-view lane (WorkerPoolOptions.sharedLane). */
+  lane: boolean;
 }
+
+const SHARED_RANK = COMPUTE_PRIORITIES.indexOf('shared');
 
 const DEFAULT_ENTRY = new URL('./compute-worker-entry.mjs', import.meta.url);
 
 /**
  * Runs compute jobs on worker threads, off the event loop. WebAssembly threads do not
  * work in Node, so parallelism comes from one wasm instance per worker (about 1.9× on two
- * cores). The queue serves the shared view first. A worker whose job traps or runs out of
+ * cores). The queue serves the shared view first (and may keep a worker for it). A worker whose job traps or runs out of
  * memory is replaced; only that job fails.
  */
 export class WorkerPool implements JobQueue {
@@ -94,7 +104,9 @@ export class WorkerPool implements JobQueue {
     this.budgetMs = options.budgetMs ?? 120_000;
     this.graceMs = options.graceMs ?? 10_000;
     this.entry = options.entry ?? DEFAULT_ENTRY;
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(false));
+    // Last, so that a shared-view job goes to a free regular worker first.
+    if (options.sharedLane) this.slots.push(this.spawn(true));
   }
 
   /** Jobs queued or running. */
@@ -178,13 +190,13 @@ export class WorkerPool implements JobQueue {
     if (slot) Atomics.store(slot.cancel, 0, job.id);
   }
 
-  private spawn(): Slot {
+  private spawn(lane: boolean): Slot {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(this.entry, {
       env: process.env,
       workerData: { cancel } satisfies WorkerData,
     });
-    const slot: Slot = { worker, cancel, job: null, deadline: null, retired: false };
+    const slot: Slot = { worker, cancel, job: null, deadline: null, retired: false, lane };
     worker.on('message', (reply: WorkerReply) => this.receive(slot, reply));
     worker.on('error', () => undefined);
     worker.on('exit', (code) => {
@@ -205,7 +217,7 @@ export class WorkerPool implements JobQueue {
     void slot.worker.terminate();
     const index = this.slots.indexOf(slot);
     if (index >= 0 && !this.closed) {
-      this.slots[index] = this.spawn();
+      this.slots[index] = this.spawn(slot.lane);
       this.replaced++;
     }
     this.dispatch();
@@ -214,6 +226,8 @@ export class WorkerPool implements JobQueue {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.job || slot.retired || this.queue.length === 0) continue;
+      // The queue is in rank order: when its head is not for the shared view, nothing is.
+      if (slot.lane && this.queue[0].rank !== SHARED_RANK) continue;
       const job = this.queue.shift()!;
       slot.job = job;
       job.onState?.({ state: 'running', done: 0 });

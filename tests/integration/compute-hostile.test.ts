@@ -92,7 +92,7 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     await waitFor(() => statesOf(key).includes('cancelled'));
   });
 
-  it('stops the job of a view the instructor left, and serves the shared view before free exploration', async () => {
+  it('starts the shared view at once however busy exploration keeps the workers, and stops the job of a view the instructor left', async () => {
     await teacher.act({ type: 'model.set', modelId: 'mnist-cnn' });
     await teacher.act({ type: 'image.set', imageId: 'mnist/000-4.png' });
     await teacher.act({
@@ -110,15 +110,16 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     for (const r of explored) void ask(explorer, r).then((answer) => answer.ok && finished.add(resultKey(r)));
     await waitFor(() => explored.filter((r) => statesOf(resultKey(r)).includes('running')).length === 2);
 
-    // The shared view's map goes ahead of the student's queued jobs…
+    // The shared view's map starts at once, on the worker kept for it, ahead of the student's queued jobs;
+    // that worker takes none of them.
     const abandoned = occlusion(2, 9);
     const abandonedAnswer = ask(teacher, abandoned);
     await waitFor(() => statesOf(resultKey(abandoned)).length > 0);
-    expect(progress.find((p) => p.key === resultKey(abandoned))).toEqual({
+    expect(progress.find((p) => p.key === resultKey(abandoned))).toMatchObject({
       key: resultKey(abandoned),
-      state: 'queued',
-      ahead: 0,
+      state: 'running',
     });
+    expect(explored.filter((r) => statesOf(resultKey(r)).includes('running'))).toHaveLength(2);
     // …and stops when the instructor changes the settings a moment later.
     await teacher.act({
       type: 'occlusion.set',
@@ -126,7 +127,6 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     });
     expect(await abandonedAnswer).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     await waitFor(() => statesOf(resultKey(abandoned)).includes('cancelled'));
-    expect(statesOf(resultKey(abandoned))).not.toContain('running');
     // On a slow machine a running exploration job may finish first; every one still waiting is stopped.
     const unfinished = explored.map(resultKey).filter((key) => !finished.has(key));
     explorer.close();

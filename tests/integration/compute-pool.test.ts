@@ -76,6 +76,28 @@ describe('the worker pool', () => {
     expect(order).toEqual(['shared', 'explore']);
   });
 
+  it('keeps a worker for the shared view: it starts at once while exploration holds the others, and takes no exploration', async () => {
+    pool = new WorkerPool({ size: 1, sharedLane: true });
+    const stop = new AbortController();
+    const long = pool.run(longOcclusion(7), { signal: stop.signal });
+    const exploring: ComputeJobState[] = [];
+    const explore = pool.run(predict, { onState: (s) => exploring.push(s) });
+    const sharing: ComputeJobState[] = [];
+    const shared = pool.run(
+      { ...predict, imageId: 'mnist/002-6.png' },
+      { priority: 'shared', onState: (s) => sharing.push(s) },
+    );
+    expect(exploring).toEqual([{ state: 'queued', ahead: 0 }]);
+    expect(sharing[0]).toEqual({ state: 'running', done: 0 });
+    expect(pool.running).toBe(2);
+    await expect(shared).resolves.toMatchObject({ backend: expect.any(String) });
+    stop.abort();
+    await long.catch(() => undefined);
+    await expect(explore).resolves.toMatchObject({ backend: expect.any(String) });
+    // The lane took nothing but the shared job: the exploration waited for the regular worker.
+    expect(exploring.findIndex((s) => s.state === 'running')).toBe(1);
+  });
+
   it('stops a job at its time budget with a clear error, and the worker goes on', async () => {
     pool = new WorkerPool({ size: 1, budgetMs: 50, graceMs: 120_000 });
     await pool.run(predict);
