@@ -5,7 +5,10 @@ import { availableModel } from '../models/catalog';
 import { resolveModelSource } from '../models/load';
 import { ComputeError } from './errors';
 
-/** What a request's cost depends on, read from the catalog without loading any weights. */
+/**
+ * What a request's cost depends on, read from the catalog without loading any weights. A request naming a model,
+ * image set or image this server does not have is refused here, before a worker loads the model for it.
+ */
 export function createCostFacts(images: ImageCatalog): (request: ComputeRequest) => Promise<CostFacts> {
   const inputSizes = new Map<string, Promise<CostFacts['inputSize']>>();
 
@@ -32,8 +35,16 @@ export function createCostFacts(images: ImageCatalog): (request: ComputeRequest)
     }
   }
 
-  return async (request) => ({
-    inputSize: await inputSize(request.modelId),
-    imageSetSize: request.kind === 'top-activating' ? wholeSetSize(request.imageSetId) : undefined,
-  });
+  return async (request) => {
+    if ('imageId' in request && images.resolve(request.imageId) === null) {
+      throw new ComputeError(
+        'bad-request',
+        `unknown image "${request.imageId}" (not in this server's catalog)`,
+      );
+    }
+    return {
+      inputSize: await inputSize(request.modelId),
+      imageSetSize: request.kind === 'top-activating' ? wholeSetSize(request.imageSetId) : undefined,
+    };
+  };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeResult } from '@/lib/compute/codec';
 import { runCompute } from '@/lib/compute/run';
 import type { FiltersResult, PredictResult } from '@/lib/compute/types';
-import type { ComputeAccepted, ComputeRequest } from '@/lib/protocol/compute';
+import { type ComputeAccepted, type ComputeRequest, resultKey } from '@/lib/protocol/compute';
 import type { Response } from '@/lib/protocol/socket';
 import type { OcclusionMap } from '@/lib/viz';
 import { ImageCatalog } from '@/server/catalog/images';
@@ -88,9 +88,25 @@ describe('server compute over sockets', () => {
   it('refuses malformed requests and reports what could not be computed', async () => {
     const bad = await ask({ kind: 'occlusion', modelId: MODEL });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    const missing = await ask({ kind: 'predict', modelId: MODEL, imageId: 'mnist/nope.png' });
+    // An image the server does not have is refused before any worker takes the job (and loads the model).
+    const unknown: ComputeRequest = {
+      kind: 'occlusion',
+      modelId: MODEL,
+      imageId: 'mnist/nope.png',
+      patch: 8,
+      stride: 4,
+      fill: 'grey',
+      classIndex: null,
+    };
+    const states: string[] = [];
+    teacher.socket.on('compute:progress', (p) => p.key === resultKey(unknown) && states.push(p.state));
+    const missing = await ask(unknown);
     expect(missing).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    if (!missing.ok) expect(missing.error.message).toMatch(/unknown image/);
+    if (!missing.ok)
+      expect(missing.error.message).toMatch(
+        /unknown image "mnist\/nope.png" \(not in this server's catalog\)/,
+      );
+    expect(states).not.toContain('running');
   });
 
   it('answers "unavailable" when the session computes in the browsers', async () => {
