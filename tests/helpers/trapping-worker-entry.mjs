@@ -1,7 +1,8 @@
-// A compute worker for isolation tests: the real runner, except that a predict request for the
-// image "mnist/trap.png" executes a genuine WebAssembly trap. Afterwards this worker is broken the
-// way a wasm instance with corrupt memory is: every later job fails ("memory access out of bounds"),
-// so only a pool that replaces it recovers.
+// A compute worker for isolation tests: the real runner, except that a predict request for the image
+// "mnist/029-3.png" executes a genuine WebAssembly trap (a real image, so that the server's catalog lets the
+// request through to the worker; the tests that use this worker ask nothing else of that image). Afterwards this
+// worker is broken the way a wasm instance with corrupt memory is: every later job fails ("memory access out of
+// bounds"), so only a pool that replaces it recovers.
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
@@ -9,7 +10,7 @@ register();
 const { serveJobs } = await import('../../server/compute/job-loop.ts');
 const { createWorkerRunner } = await import('../../server/compute/runner.ts');
 
-export const TRAP_IMAGE = 'mnist/trap.png';
+export const TRAP_IMAGE = 'mnist/029-3.png';
 
 // (module (func (export "trap") unreachable))
 const bytes = new Uint8Array([

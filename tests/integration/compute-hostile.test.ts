@@ -139,7 +139,7 @@ describe('hostile clients cannot monopolise or break server compute', () => {
     const other = await student('other');
     const trapper = await student('trapper');
     const running = ask(other, occlusion(3, 8));
-    const trapped = await ask(trapper, { kind: 'predict', modelId: 'mnist-cnn', imageId: 'mnist/trap.png' });
+    const trapped = await ask(trapper, { kind: 'predict', modelId: 'mnist-cnn', imageId: 'mnist/029-3.png' });
     expect(trapped).toMatchObject({ ok: false, error: { code: 'compute-failed' } });
     if (!trapped.ok) expect(trapped.error.message).toMatch(/out of memory or a WebAssembly trap/);
     expect(await running).toMatchObject({ ok: true, value: { status: 'done' } });
