@@ -61,6 +61,34 @@ test.describe('live classroom: one instructor, three students', () => {
     for (const s of [teacher, ...students]) await s.context.close();
   });
 
+  test('two occlusion settings changed at once both reach the class (the second does not undo the first)', async ({
+    browser,
+    request,
+  }) => {
+    const session = await createSession(request, 'Quick hands');
+    const teacher = await instructorSeat(browser, session);
+    const student = await studentSeat(browser, session, 'Eve');
+    await teacher.page.getByRole('tab', { name: 'Occlusion' }).click();
+    await expect(student.page.getByTestId('current-view')).toHaveAttribute('data-view', 'occlusion');
+    // Back to back in one task, so the session cannot have answered the first before the second.
+    await teacher.page.evaluate(() => {
+      for (const [label, value] of [
+        ['Patch size', '16'],
+        ['Stride', '8'],
+      ]) {
+        const select = document.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`);
+        if (!select) throw new Error(`no ${label} control`);
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    });
+    await expect(student.page.getByText(/Patch 16 px, stride 8 px/)).toBeVisible();
+    await expect(teacher.page.getByLabel('Patch size')).toHaveValue('16');
+    await expect(teacher.page.getByLabel('Stride')).toHaveValue('8');
+    await student.context.close();
+    await teacher.context.close();
+  });
+
   test('with server compute off, a student computes the occlusion map in the browser and gets the server’s heatmap', async ({
     browser,
     request,
