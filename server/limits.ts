@@ -121,12 +121,21 @@ export class RateLimits {
       await this.limiters[name].consume(key);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new SessionError('rate-limited', `too many ${what}: try again in ${seconds} s`);
+      throw new RateLimitedError(what, Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
     }
   }
 
   async close(): Promise<void> {
     this.redis?.disconnect();
+  }
+}
+
+/** `rate-limited`, with when to try again (an HTTP answer says it in Retry-After too). */
+export class RateLimitedError extends SessionError {
+  constructor(
+    what: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate-limited', `too many ${what}: try again in ${retryAfterSeconds} s`);
   }
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { HttpErrorBody } from '../../lib/protocol/http';
 import type { ErrorCode } from '../../lib/protocol/socket';
 import { withoutServerPaths } from '../client-message';
+import { RateLimitedError } from '../limits';
 import { SessionError } from '../session/errors';
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
@@ -60,9 +61,18 @@ export async function readJson<S extends z.ZodType>(
   return result.data;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -80,7 +90,9 @@ export function sendError(res: ServerResponse, error: unknown): void {
   const body: HttpErrorBody = {
     error: { code: e.code, message: withoutServerPaths(e.message), fields: e.fields },
   };
-  sendJson(res, e.status, body);
+  const retry: Record<string, string> =
+    error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+  sendJson(res, e.status, body, retry);
 }
 
 /** How each domain error reads over HTTP. */

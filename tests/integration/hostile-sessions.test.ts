@@ -306,6 +306,16 @@ describe('a hostile student', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0].body.error.code).toBe('rate-limited');
     expect(limited[0].body.error.message).toMatch(/try again in \d+ s/);
+    // The same wait in the header HTTP clients read.
+    const again = await fetch(`${server.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Spam' }),
+    });
+    expect(again.status).toBe(429);
+    const seconds = Number(again.headers.get('retry-after'));
+    expect(Number.isInteger(seconds) && seconds >= 1).toBe(true);
+    expect(((await again.json()) as HttpErrorBody).error.message).toContain(`try again in ${seconds} s`);
   });
 });
 
