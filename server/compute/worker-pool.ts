@@ -84,8 +84,8 @@ const DEFAULT_ENTRY = new URL('./compute-worker-entry.mjs', import.meta.url);
 /**
  * Runs compute jobs on worker threads, off the event loop. WebAssembly threads do not
  * work in Node, so parallelism comes from one wasm instance per worker (about 1.9× on two
- * cores). The queue serves the shared view first (and may keep a worker for it). A worker whose job traps or runs out of
- * memory is replaced; only that job fails.
+ * cores). The queue serves the shared view first (and may keep a worker for it). A worker
+ * whose job traps or runs out of memory is replaced; only that job fails.
  */
 export class WorkerPool implements JobQueue {
   readonly size: number;
