@@ -96,7 +96,8 @@ test.describe('every view fits 1280×720 and 1920×1080', () => {
     }, testInfo) => {
       test.setTimeout(900_000);
       const catalog = (await (await request.get('/api/models')).json()) as { models: { id: string }[] };
-      test.skip(!catalog.models.some((m) => m.id === model), `${model} is not in this server's catalog`);
+      // Its files are here (or it is built in): a server that does not list it is broken, not a reason to skip.
+      expect(catalog.models.map((m) => m.id)).toContain(model);
       const session = await createSession(request, `Layout ${model}`, model);
       const teacher = await instructorSeat(browser, session);
       const { page } = teacher;
